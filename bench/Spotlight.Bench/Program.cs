@@ -1,0 +1,17 @@
+namespace Spotlight.Bench;
+
+/// <summary>Benchmarks are run by hand (never by CI): <c>dotnet run -c Release --project bench/Spotlight.Bench -- NAME</c>.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase);
+        if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
+        {
+            Console.Error.WriteLine($"usage: Spotlight.Bench <{string.Join("|", benches.Keys)}>");
+            return args.Length == 0 ? 0 : 1;
+        }
+        run();
+        return 0;
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Spotlight.Cli.Commands;
+
+namespace Spotlight.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting).");
+        root.Subcommands.Add(InfoCommand.Create());
+        return root;
+    }
+}
