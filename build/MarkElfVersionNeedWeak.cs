@@ -34,7 +34,7 @@ public class MarkElfVersionNeedWeak : Microsoft.Build.Utilities.Task
                 var result = Patch(path, VersionName);
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, $"{path}: {result}");
             }
-            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException || e is OverflowException)
             {
                 Log.LogError($"{path}: cannot mark {VersionName} weak: {e.Message}");
             }
@@ -42,7 +42,7 @@ public class MarkElfVersionNeedWeak : Microsoft.Build.Utilities.Task
         return !Log.HasLoggedErrors;
     }
 
-    private static bool SystemLibStdCxxHas(string version)
+    public static bool SystemLibStdCxxHas(string version)
     {
         var needle = Encoding.ASCII.GetBytes(version + "\0");
         foreach (var candidate in LibStdCxxCandidates)
@@ -70,61 +70,18 @@ public class MarkElfVersionNeedWeak : Microsoft.Build.Utilities.Task
     public static string Patch(string path, string version)
     {
         var elf = File.ReadAllBytes(path);
-        Require(elf.Length >= 64 && elf[0] == 0x7f && elf[1] == (byte)'E' && elf[2] == (byte)'L' && elf[3] == (byte)'F', "not an ELF file");
-        Require(elf[4] == 2 && elf[5] == 1, "only 64-bit little-endian ELF is handled");
-
-        ulong shoff = U64(elf, 0x28);
-        int shentsize = U16(elf, 0x3A), shnum = U16(elf, 0x3C);
-        Require(shentsize >= 64 && shoff + (ulong)shentsize * (ulong)shnum <= (ulong)elf.Length, "section headers out of bounds");
-
-        bool found = false, changed = false;
-        for (int s = 0; s < shnum; s++)
+        var flagOffsets = FindVernauxFlags(elf, version);
+        if (flagOffsets.Count == 0) return $"no need for {version}; unchanged";
+        bool changed = false;
+        foreach (int at in flagOffsets)
         {
-            int sh = checked((int)shoff + s * shentsize);
-            if (U32(elf, sh + 4) != ShtGnuVerneed) continue;
-            int secOff = checked((int)U64(elf, sh + 0x18));
-            int secSize = checked((int)U64(elf, sh + 0x20));
-            int link = (int)U32(elf, sh + 0x28);
-            int entries = (int)U32(elf, sh + 0x2C);
-            Require(secOff + secSize <= elf.Length && link < shnum, "version-needed section out of bounds");
-            int strSh = checked((int)shoff + link * shentsize);
-            int strOff = checked((int)U64(elf, strSh + 0x18));
-            int strSize = checked((int)U64(elf, strSh + 0x20));
-            Require(strOff + strSize <= elf.Length, "string table out of bounds");
-
-            int vn = secOff;
-            for (int e = 0; e < entries; e++)
-            {
-                Require(vn + 16 <= secOff + secSize, "Verneed entry out of bounds");
-                int count = U16(elf, vn + 2);
-                int vna = vn + (int)U32(elf, vn + 8);
-                for (int a = 0; a < count; a++)
-                {
-                    Require(vna + 16 <= secOff + secSize, "Vernaux entry out of bounds");
-                    int nameOff = (int)U32(elf, vna + 8);
-                    if (CStringEquals(elf, strOff, strSize, nameOff, version))
-                    {
-                        found = true;
-                        int flags = U16(elf, vna + 4);
-                        if ((flags & VerFlgWeak) == 0)
-                        {
-                            flags |= VerFlgWeak;
-                            elf[vna + 4] = (byte)(flags & 0xff);
-                            elf[vna + 5] = (byte)(flags >> 8);
-                            changed = true;
-                        }
-                    }
-                    uint next = U32(elf, vna + 12);
-                    if (next == 0) break;
-                    vna += (int)next;
-                }
-                uint nextVn = U32(elf, vn + 12);
-                if (nextVn == 0) break;
-                vn += (int)nextVn;
-            }
+            int flags = U16(elf, at);
+            if ((flags & VerFlgWeak) != 0) continue;
+            flags |= VerFlgWeak;
+            elf[at] = (byte)(flags & 0xff);
+            elf[at + 1] = (byte)(flags >> 8);
+            changed = true;
         }
-
-        if (!found) return $"no need for {version}; unchanged";
         if (!changed) return $"{version} already weak; unchanged";
         var stamp = File.GetLastWriteTimeUtc(path);
         var temp = path + ".spotlight-tmp";
@@ -135,9 +92,67 @@ public class MarkElfVersionNeedWeak : Microsoft.Build.Utilities.Task
         return $"marked {version} weak";
     }
 
+    /// <summary>The vna_flags of every Vernaux entry named <paramref name="version"/> (empty when none).</summary>
+    public static System.Collections.Generic.List<int> FlagsOf(string path, string version)
+    {
+        var elf = File.ReadAllBytes(path);
+        var result = new System.Collections.Generic.List<int>();
+        foreach (int at in FindVernauxFlags(elf, version)) result.Add(U16(elf, at));
+        return result;
+    }
+
+    /// <summary>
+    /// Walks the SHT_GNU_verneed sections (Verneed entries, each with a list of Vernaux entries) and returns the file
+    /// offsets of the 16-bit vna_flags of the entries whose name is <paramref name="version"/>. Every read is bounds
+    /// checked, so a malformed file is an <see cref="InvalidDataException"/>, never an out-of-range read.
+    /// </summary>
+    public static System.Collections.Generic.List<int> FindVernauxFlags(byte[] elf, string version)
+    {
+        Require(elf.Length >= 64 && elf[0] == 0x7f && elf[1] == (byte)'E' && elf[2] == (byte)'L' && elf[3] == (byte)'F', "not an ELF file");
+        Require(elf[4] == 2 && elf[5] == 1, "only 64-bit little-endian ELF is handled");
+        ulong shoff = U64(elf, 0x28);
+        int shentsize = U16(elf, 0x3A), shnum = U16(elf, 0x3C);
+        Require(shentsize >= 64 && shoff + (ulong)shentsize * (ulong)shnum <= (ulong)elf.Length, "section headers out of bounds");
+
+        var found = new System.Collections.Generic.List<int>();
+        for (int s = 0; s < shnum; s++)
+        {
+            int sh = checked((int)shoff + s * shentsize);
+            if (U32(elf, sh + 4) != ShtGnuVerneed) continue;
+            long secOff = (long)U64(elf, sh + 0x18), secEnd = secOff + (long)U64(elf, sh + 0x20);
+            int link = (int)U32(elf, sh + 0x28);
+            int entries = (int)U32(elf, sh + 0x2C);
+            Require(secOff >= 0 && secEnd <= elf.Length && link < shnum, "version-needed section out of bounds");
+            int strSh = checked((int)shoff + link * shentsize);
+            long strOff = (long)U64(elf, strSh + 0x18), strSize = (long)U64(elf, strSh + 0x20);
+            Require(strOff >= 0 && strOff + strSize <= elf.Length, "string table out of bounds");
+
+            long vn = secOff;
+            for (int e = 0; e < entries; e++)
+            {
+                Require(vn >= secOff && vn + 16 <= secEnd, "Verneed entry out of bounds");
+                int count = U16(elf, (int)vn + 2);
+                long vna = vn + U32(elf, (int)vn + 8);
+                for (int a = 0; a < count; a++)
+                {
+                    Require(vna >= secOff && vna + 16 <= secEnd, "Vernaux entry out of bounds");
+                    if (CStringEquals(elf, (int)strOff, (int)strSize, (int)U32(elf, (int)vna + 8), version))
+                        found.Add((int)vna + 4);
+                    uint next = U32(elf, (int)vna + 12);
+                    if (next == 0) break;
+                    vna += next;
+                }
+                uint nextVn = U32(elf, (int)vn + 12);
+                if (nextVn == 0) break;
+                vn += nextVn;
+            }
+        }
+        return found;
+    }
+
     private static bool CStringEquals(byte[] elf, int strOff, int strSize, int nameOff, string expected)
     {
-        if (nameOff < 0 || nameOff + expected.Length >= strSize) return false;
+        if (nameOff < 0 || (long)nameOff + expected.Length >= strSize) return false;
         int p = strOff + nameOff;
         for (int i = 0; i < expected.Length; i++)
             if (elf[p + i] != (byte)expected[i]) return false;
