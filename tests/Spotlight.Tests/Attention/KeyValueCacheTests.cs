@@ -99,6 +99,25 @@ public class KeyValueCacheTests
     }
 
     [Fact]
+    public void Selecting_a_cross_attention_cache_reorders_the_memory_and_its_mask()
+    {
+        var g = Tensors.Seeded(55);
+        var attention = Make(g, keyDim: 5);
+        var memory = Tensors.Normal(g, ScalarType.Float32, 2, 4, 5);
+        var mask = tensor(new[,] { { true, true, false, false }, { true, true, true, true } });
+        using var cache = KeyValueCache.ForCrossAttention();
+        attention.forward(Tensors.Normal(g, ScalarType.Float32, 2, 1, 8), memory, memory, mask, cache: cache);
+
+        var beams = tensor(new long[] { 0, 1, 0 });
+        cache.Select(beams);
+        var query = Tensors.Normal(g, ScalarType.Float32, 3, 1, 8);
+        var (context, weights) = attention.forward(query, memory, memory, null, cache: cache);
+        var (expected, expectedWeights) = attention.forward(query, memory.index_select(0, beams), memory.index_select(0, beams), mask.index_select(0, beams));
+        Tensors.AssertClose(expected, context, 1e-6, "context");
+        Tensors.AssertClose(expectedWeights, weights, 1e-6, "weights");
+    }
+
+    [Fact]
     public void A_step_whose_batch_differs_from_the_cache_is_refused_with_a_clear_message()
     {
         var g = Tensors.Seeded(54);

@@ -67,6 +67,19 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    public void Gradients_with_a_causal_and_a_key_mask_and_per_head_weights_match_finite_differences()
+    {
+        var g = Tensors.Seeded(43);
+        var attention = new MultiHeadAttention(new AttentionConfig(QueryDim: 4, KeyDim: 4, Heads: 2)).to(ScalarType.Float64);
+        Params.Randomize(attention, g);
+        var x = Tensors.Normal(g, ScalarType.Float64, 2, 3, 4).requires_grad_();
+        var mask = tensor(new[,] { { true, true, false }, { true, true, true } });
+        var loss = GradCheck.WeightedSum(() => attention.forward(x, x, x, mask, causal: true, averageHeads: false), g);
+        var leaves = attention.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Append(("x", x)).ToList();
+        GradCheck.AssertGradientsMatch(loss, leaves);
+    }
+
+    [Fact]
     public void Heads_that_do_not_divide_the_model_dimension_are_refused_with_a_clear_message()
     {
         var error = Assert.Throws<SpotlightException>(() => new MultiHeadAttention(new AttentionConfig(QueryDim: 6, KeyDim: 6, Heads: 4)));
