@@ -52,6 +52,10 @@ public sealed class SafeTensorsHeader
         if (json.Length == 0 || json[0] != (byte)'{')
             throw Fail(source, "not a safetensors file (the header does not start with '{')");
 
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw Fail(source, "the safetensors header is not valid UTF-8");
+
         JsonDocument document;
         try
         {
