@@ -17,6 +17,10 @@ public static class StateDictLoader
     /// <paramref name="module"/>; <paramref name="source"/> names the file in the error message.
     /// </summary>
     public static void Load(string source, nn.Module module, IReadOnlyDictionary<string, Tensor> tensors,
+        string prefix = "") => Plan(source, module, tensors, prefix)();
+
+    /// <summary>Checks the fit now and returns the copy, so a caller can check other state before changing any.</summary>
+    public static Action Plan(string source, nn.Module module, IReadOnlyDictionary<string, Tensor> tensors,
         string prefix = "")
     {
         var target = module.state_dict();
@@ -24,11 +28,12 @@ public static class StateDictLoader
             .ToDictionary(p => p.Key[prefix.Length..], p => p.Value, StringComparer.Ordinal);
 
         var problems = new List<string>();
-        var missing = target.Keys.Where(k => !saved.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        // Model-side names in the module's own order (fc1 before fc2), which reads better than alphabetical.
+        var missing = target.Keys.Where(k => !saved.ContainsKey(k)).ToList();
         var unexpected = saved.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0) problems.Add($"missing {Names(missing)}");
         if (unexpected.Count > 0) problems.Add($"unexpected {Names(unexpected)}");
-        foreach (var name in target.Keys.Where(saved.ContainsKey).Order(StringComparer.Ordinal))
+        foreach (var name in target.Keys.Where(saved.ContainsKey))
         {
             var (want, have) = (target[name], saved[name]);
             if (!want.shape.SequenceEqual(have.shape))
@@ -43,10 +48,13 @@ public static class StateDictLoader
             throw new SpotlightException($"{source}: does not fit this model: {shown}{more}");
         }
 
-        // copy_ into a leaf that requires grad is only allowed without autograd recording.
-        using var noGrad = no_grad();
-        foreach (var (name, tensor) in target)
-            tensor.copy_(saved[name]);
+        return () =>
+        {
+            // copy_ into a leaf that requires grad is only allowed without autograd recording.
+            using var noGrad = no_grad();
+            foreach (var (name, tensor) in target)
+                tensor.copy_(saved[name]);
+        };
     }
 
     private static string Names(List<string> names)

@@ -46,13 +46,15 @@ public static class TrainingCheckpoint
     public static IReadOnlyDictionary<string, string> Load(string path, nn.Module model, optim.Optimizer optimizer)
     {
         using var file = ModelFile.Load(path, Kind);
+        var restoreModel = StateDictLoader.Plan(path, model, file.Tensors, ModelPrefix);
         var restoreOptimizer = OptimizerStateCodec.Plan(path, optimizer, file.Blob(OptimizerBlob), file.Tensors);
         var rng = CheckRng(path, file.Tensors);
         var unknown = file.Tensors.Keys.FirstOrDefault(k => !k.StartsWith(ModelPrefix, StringComparison.Ordinal)
             && !k.StartsWith(OptimizerStateCodec.Prefix, StringComparison.Ordinal) && k != RngTensor);
         if (unknown is not null) throw new SpotlightException($"{path}: unexpected tensor '{unknown}' in a training checkpoint");
 
-        StateDictLoader.Load(path, model, file.Tensors, ModelPrefix);  // validates fully before it copies
+        // Everything is checked; only now does anything change.
+        restoreModel();
         restoreOptimizer();
         torch.random.set_rng_state(rng);
         return file.Blobs.Where(p => p.Key != OptimizerBlob).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
