@@ -95,7 +95,7 @@ public static class ModelFile
         if (!file.Metadata.TryGetValue(SpotlightChecksum.Key, out var stored))
             throw new SpotlightException($"{path}: has no checksum (not written by Spotlight, or edited by hand)");
         var actual = SpotlightChecksum.Compute(file.Metadata, file.Header.Entries, file.Tensors);
-        if (!string.Equals(stored, actual, StringComparison.OrdinalIgnoreCase))
+        if (stored != actual)  // exact: the stored form is lower-case hex, so any edit to it is an edit
             throw new SpotlightException($"{path}: checksum mismatch (the file is corrupted or was modified after it was saved)");
         if (expectedKind is not null && kind != expectedKind)
             throw new SpotlightException($"{path}: holds a '{kind}', not a '{expectedKind}'");

@@ -22,6 +22,9 @@ public sealed class SafeTensorsHeader
 
     public const string MetadataKey = "__metadata__";
 
+    /// <summary>NumPy's limit; libtorch has none, but a 100,000-dimension tensor takes it minutes to make.</summary>
+    public const int MaxRank = 64;
+
     /// <summary>The <c>__metadata__</c> map (empty when the file has none).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -135,15 +138,19 @@ public sealed class SafeTensorsHeader
         if (!SafeTensorsDType.TryParse(dtype, out var scalarType, out var elementSize))
             throw Fail(source, $"tensor '{name}': unsupported dtype '{dtype}' (Spotlight reads {SafeTensorsDType.Supported})");
 
+        if (shapeValue.GetArrayLength() > MaxRank)
+            throw Fail(source, $"tensor '{name}': shape has {shapeValue.GetArrayLength()} dimensions, more than {MaxRank}");
         var shape = new long[shapeValue.GetArrayLength()];
-        long elements = 1;
+        long elements = 1, strideSpan = elementSize;
         var i = 0;
         foreach (var dim in shapeValue.EnumerateArray())
         {
             shape[i++] = ReadCount(source, name, "shape", dim);
             elements = CheckedProduct(source, name, elements, shape[i - 1]);
+            // libtorch computes strides from the non-zero dimensions even when a zero makes the tensor empty.
+            strideSpan = CheckedProduct(source, name, strideSpan, Math.Max(shape[i - 1], 1));
         }
-        var byteLength = CheckedProduct(source, name, elements, elementSize);
+        var byteLength = elements * elementSize;  // no overflow: at most strideSpan
 
         var begin = ReadCount(source, name, "data_offsets", offsetsValue[0]);
         var end = ReadCount(source, name, "data_offsets", offsetsValue[1]);

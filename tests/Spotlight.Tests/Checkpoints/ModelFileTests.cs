@@ -149,6 +149,25 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Every_single_bit_flip_anywhere_in_a_model_file_is_caught()
+    {
+        using var dir = new TempDirectory();
+        var valid = File.ReadAllBytes(SaveSample(dir));
+        var path = dir.File("flipped.spotlight");
+        var random = new Random(99);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var bytes = (byte[])valid.Clone();
+            // The first 40 trials walk the length prefix and the start of the header; the rest land anywhere.
+            var at = trial < 40 ? trial : random.Next(bytes.Length);
+            bytes[at] ^= (byte)(1 << random.Next(8));
+            File.WriteAllBytes(path, bytes);
+            var error = Assert.Throws<SpotlightException>(() => ModelFile.Load(path));
+            Assert.StartsWith(path + ": ", error.Message);
+        }
+    }
+
+    [Fact]
     public void Saving_refuses_reserved_names_invalid_json_and_a_missing_config()
     {
         using var dir = new TempDirectory();

@@ -36,6 +36,8 @@ public class SafeTensorsMalformedTests
         { "negative offset", TestFiles.Build($"{{{F32("a", "[1]", -4, 0)}}}", new byte[4]), "non-negative integer" },
         { "fractional dimension", TestFiles.Build("""{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}""", new byte[4]), "non-negative integer" },
         { "shape overflow", TestFiles.Build("""{"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}}""", new byte[4]), "overflows" },
+        { "empty but its strides overflow", TestFiles.Build("""{"a":{"dtype":"F32","shape":[0,9223372036854775807,9223372036854775807],"data_offsets":[0,0]}}"""), "overflows" },
+        { "65 dimensions", TestFiles.Build($"{{{F32("a", $"[{string.Join(",", Enumerable.Repeat(1, 65))}]", 0, 4)}}}", new byte[4]), "more than 64" },
         { "three offsets", TestFiles.Build("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,4]}}""", new byte[4]), "[begin, end]" },
         { "missing dtype", TestFiles.Build("""{"a":{"shape":[1],"data_offsets":[0,4]}}""", new byte[4]), "dtype" },
         { "unknown dtype", TestFiles.Build("""{"a":{"dtype":"F31","shape":[1],"data_offsets":[0,4]}}""", new byte[4]), "unsupported dtype 'F31'" },

@@ -84,6 +84,8 @@ public class TrainingCheckpointTests
             ["progress"] = """{"epoch":0,"step":5,"best":0.25,"patience":1}""",
         });
 
+        var generatorAfterSave = torch.random.get_rng_state();
+
         // A new process: different initial weights, a fresh optimizer, the generator somewhere else entirely.
         var resumed = Net(seed: 99, dropout);
         var resumedOptimizer = make(resumed.parameters());
@@ -94,6 +96,11 @@ public class TrainingCheckpointTests
         Assert.Equal("""{"epoch":0,"step":5,"best":0.25,"patience":1}""", blobs["progress"]);
         Assert.False(blobs.ContainsKey(TrainingCheckpoint.OptimizerBlob));
         AssertSameWeights(straight, resumed);
+
+        // Saving must not disturb the run that saved: it goes on to the same weights too.
+        torch.random.set_rng_state(generatorAfterSave);
+        Train(first, firstOptimizer, 5, 10);
+        AssertSameWeights(straight, first);
     }
 
     [Fact]
