@@ -56,7 +56,7 @@ internal static class OptimizerStateCodec
             throw Fail(source, $"'optimizer' entry is not valid ({SafeTensorsHeader.OneLine(e.Message)})");
         }
 
-        var type = saved["type"]?.GetValue<string>();
+        var type = saved["type"] is JsonValue t && t.TryGetValue<string>(out var typeName) ? typeName : "unnamed";
         if (type != optimizer.GetType().Name)
             throw Fail(source, $"holds {type} optimizer state but the optimizer is {optimizer.GetType().Name}");
         var groups = saved["groups"] as JsonArray;
@@ -65,7 +65,8 @@ internal static class OptimizerStateCodec
             throw Fail(source, $"holds {groups?.Count ?? 0} parameter groups but the optimizer has {counts.Count}");
         for (var g = 0; g < counts.Count; g++)
         {
-            var savedCount = (groups[g] as JsonObject)?["params"]?.GetValue<int>();
+            var savedCount = groups[g] is JsonObject group && group["params"] is JsonValue v && v.TryGetValue<int>(out var count)
+                ? count : (int?)null;
             if (savedCount != counts[g])
                 throw Fail(source, $"parameter group {g} holds {savedCount} parameters but the optimizer's has {counts[g]}");
         }
@@ -74,8 +75,7 @@ internal static class OptimizerStateCodec
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (var g = 0; g < counts.Count; g++)
         {
-            var (options, group) = (states.Options[g], (JsonObject)groups[g]!);
-            actions.Add(OptimizerOptionsJson.Plan(source, g, options, group));
+            actions.Add(OptimizerOptionsJson.Plan(source, g, states.Options[g], (JsonObject)groups[g]!));
         }
         for (var i = 0; i < states.State.Count; i++)
         {

@@ -185,4 +185,57 @@ public class TrainingCheckpointTests
         Assert.Throws<ArgumentException>(() => TrainingCheckpoint.Save(path, same, optim.Adam(same.parameters()),
             new Dictionary<string, string> { ["optimizer"] = "{}" }));
     }
+
+    public static TheoryData<string, string> Tamperings() => new()
+    {
+        { "drop exp_avg", "optimizer state 'optimizer.0.exp_avg' is missing" },
+        { "add a stray state", "unexpected optimizer state 'optimizer.99.exp_avg'" },
+        { "type is a number", "holds unnamed optimizer state but the optimizer is Adam" },
+        { "no beta1", "optimizer parameter group 0 has no 'beta1'" },
+        { "lr is text", "optimizer parameter group 0 has 'lr' = \"fast\", expected a number" },
+        { "params miscounted", "parameter group 0 holds 5 parameters but the optimizer's has 4" },
+        { "rng resized", "'rng.cpu' is Byte [10]" },
+    };
+
+    /// <summary>Re-signed edits (valid checksum, wrong content): what a buggy writer or a hand edit could produce.</summary>
+    [Theory]
+    [MemberData(nameof(Tamperings))]
+    public void A_checkpoint_with_inconsistent_optimizer_or_generator_state_is_refused_in_one_line(string edit, string phrase)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.spotlight");
+        var model = Net(seed: 1, dropout: false);
+        var optimizer = optim.Adam(model.parameters(), lr: 0.01);
+        Train(model, optimizer, 0, 1);
+        TrainingCheckpoint.Save(path, model, optimizer, new Dictionary<string, string>());
+
+        using (var file = ModelFile.Load(path))
+        {
+            var tensors = file.Tensors.ToDictionary(p => p.Key, p => p.Value);
+            var blobs = file.Blobs.ToDictionary(p => p.Key, p => p.Value);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(blobs["optimizer"])!;
+            var group = json["groups"]![0]!.AsObject();
+            switch (edit)
+            {
+                case "drop exp_avg": tensors.Remove("optimizer.0.exp_avg"); break;
+                case "add a stray state": tensors["optimizer.99.exp_avg"] = zeros(2); break;
+                case "type is a number": json["type"] = 5; break;
+                case "no beta1": group.Remove("beta1"); break;
+                case "lr is text": group["lr"] = "fast"; break;
+                case "params miscounted": group["params"] = 5; break;
+                case "rng resized": tensors["rng.cpu"] = zeros(10, ScalarType.Byte); break;
+            }
+            blobs["optimizer"] = json.ToJsonString();
+            ModelFile.Save(path, TrainingCheckpoint.Kind, tensors, blobs);
+        }
+
+        var fresh = Net(seed: 2, dropout: false);
+        var before = TestFiles.Bytes(fresh.state_dict()["fc1.weight"]);
+        var error = Assert.Throws<SpotlightException>(() =>
+            TrainingCheckpoint.Load(path, fresh, optim.Adam(fresh.parameters(), lr: 0.01)));
+        Assert.StartsWith(path + ": ", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.True(error.Message.Contains(phrase, StringComparison.Ordinal), $"{edit}: '{error.Message}' lacks '{phrase}'");
+        Assert.Equal(before, TestFiles.Bytes(fresh.state_dict()["fc1.weight"]));
+    }
 }
