@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Spotlight.Metrics.Ptb;
 
 /// <summary>
