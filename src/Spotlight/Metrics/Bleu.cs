@@ -85,7 +85,7 @@ public sealed class Bleu : ICaptionMetric
     }
 
     /// <summary><c>min((abs(l - testlen), l) for l in reflen)[1]</c>: the closest length, the shorter on a tie.</summary>
-    internal static int ClosestLength(IReadOnlyList<int> refLengths, int testLength)
+    public static int ClosestLength(IReadOnlyList<int> refLengths, int testLength)
     {
         var best = refLengths[0];
         foreach (var l in refLengths)
