@@ -63,25 +63,22 @@ public sealed class Bleu : ICaptionMetric
 
     private static ItemStats Cook(NGramCounter counter, CaptionItem item)
     {
-        // cook_refs: the most times each n-gram occurs in any one reference, and every reference's length.
-        var maxRefCounts = new Dictionary<NGram, int>();
-        var refLengths = new int[item.References.Count];
-        for (var r = 0; r < refLengths.Length; r++)
-        {
-            var (length, counts) = counter.Count(item.References[r]);
-            refLengths[r] = length;
-            foreach (var (gram, c) in counts)
-                if (c > maxRefCounts.GetValueOrDefault(gram)) maxRefCounts[gram] = c;
-        }
-
-        // cook_test: guesses are all n-grams of the candidate, matches are clipped by the reference maximum.
-        var (testLength, testCounts) = counter.Count(item.Candidate);
+        // cook_refs: every reference's length; cook_test: guesses are all n-grams of the candidate, and each
+        // n-gram's matches are clipped by the most times it occurs in any one reference.
+        var refs = item.References.Select(counter.Count).ToArray();
+        var refLengths = refs.Select(r => r.Length).ToArray();
+        var test = counter.Count(item.Candidate);
         var guess = new long[N];
         var correct = new long[N];
-        for (var k = 0; k < N; k++) guess[k] = Math.Max(0, testLength - k);
-        foreach (var (gram, c) in testCounts) correct[gram.Length - 1] += Math.Min(maxRefCounts.GetValueOrDefault(gram), c);
-
-        return new ItemStats(testLength, ClosestLength(refLengths, testLength), guess, correct);
+        for (var k = 0; k < N; k++) guess[k] = Math.Max(0, test.Length - k);
+        for (var j = 0; j < test.Ids.Length; j++)
+        {
+            var id = test.Ids[j];
+            var maxRef = 0;
+            foreach (var r in refs) maxRef = Math.Max(maxRef, r.CountOf(id));
+            correct[counter.OrderOf(id) - 1] += Math.Min(maxRef, test.Counts[j]);
+        }
+        return new ItemStats(test.Length, ClosestLength(refLengths, test.Length), guess, correct);
     }
 
     /// <summary><c>min((abs(l - testlen), l) for l in reflen)[1]</c>: the closest length, the shorter on a tie.</summary>

@@ -17,31 +17,38 @@ internal static class CiderScorer
     {
         ArgumentNullException.ThrowIfNull(set);
         var counter = new NGramCounter();
-        var refCounts = new Dictionary<NGram, int>[set.Count][];
-        var candCounts = new Dictionary<NGram, int>[set.Count];
-        var documentFrequency = new Dictionary<NGram, int>();
+        var refCounts = new NGramCounts[set.Count][];
+        var candCounts = new NGramCounts[set.Count];
         for (var i = 0; i < set.Count; i++)
         {
-            var item = set.Items[i];
-            refCounts[i] = item.References.Select(r => counter.Count(r).Counts).ToArray();
-            candCounts[i] = counter.Count(item.Candidate).Counts;
-            var seen = new HashSet<NGram>();
-            foreach (var counts in refCounts[i])
-                foreach (var gram in counts.Keys)
-                    if (seen.Add(gram)) documentFrequency[gram] = documentFrequency.GetValueOrDefault(gram) + 1;
+            refCounts[i] = set.Items[i].References.Select(counter.Count).ToArray();
+            candCounts[i] = counter.Count(set.Items[i].Candidate);
         }
 
+        // compute_doc_freq: each image counts once per n-gram found in any of its references.
+        var documentFrequency = new int[counter.Distinct];
+        var lastImage = new int[counter.Distinct];
+        for (var i = 0; i < set.Count; i++)
+            foreach (var counts in refCounts[i])
+                foreach (var id in counts.Ids)
+                    if (lastImage[id] != i + 1)
+                    {
+                        lastImage[id] = i + 1;
+                        documentFrequency[id]++;
+                    }
+
+        var orders = new byte[counter.Distinct];
+        for (var id = 0; id < orders.Length; id++) orders[id] = (byte)counter.OrderOf(id);
         var logImages = Math.Log(set.Count);
         var scores = new double[set.Count];
         Parallel.For(0, set.Count, i =>
         {
-            var candidate = Vectorize(candCounts[i], documentFrequency, logImages);
+            var candidate = Vectorize(candCounts[i], documentFrequency, orders, logImages);
             var sums = new double[N];
             foreach (var counts in refCounts[i])
             {
-                var reference = Vectorize(counts, documentFrequency, logImages);
-                var similarity = Similarity(candidate, reference, dVariant, sigma);
-                for (var n = 0; n < N; n++) sums[n] += similarity[n];
+                var reference = Vectorize(counts, documentFrequency, orders, logImages);
+                AddSimilarity(sums, candidate, reference, orders, dVariant, sigma);
             }
             // np.mean over the n-gram orders, then divided by the number of references, times 10.
             var mean = (((sums[0] + sums[1]) + sums[2]) + sums[3]) / N;
@@ -54,39 +61,48 @@ internal static class CiderScorer
     /// counts2vec: TF-IDF weights, their norm per order, and the caption "length" the penalty uses, which the
     /// reference code takes as the number of bigrams (len − 1 for a non-empty caption, 0 for an empty one).
     /// </summary>
-    private static Vector Vectorize(Dictionary<NGram, int> counts, Dictionary<NGram, int> documentFrequency, double logImages)
+    private static Vector Vectorize(NGramCounts counts, int[] documentFrequency, byte[] orders, double logImages)
     {
-        var weights = new Dictionary<NGram, double>(counts.Count);
+        var weights = new double[counts.Ids.Length];
         var norms = new double[N];
         var length = 0;
-        foreach (var (gram, tf) in counts)
+        for (var j = 0; j < weights.Length; j++)
         {
-            var df = Math.Log(Math.Max(1.0, documentFrequency.GetValueOrDefault(gram)));
-            var w = tf * (logImages - df);
-            weights[gram] = w;
-            norms[gram.Length - 1] += w * w;
-            if (gram.Length == 2) length += tf;
+            var id = counts.Ids[j];
+            var df = Math.Log(Math.Max(1.0, documentFrequency[id]));
+            var w = counts.Counts[j] * (logImages - df);
+            weights[j] = w;
+            norms[orders[id] - 1] += w * w;
+            if (orders[id] == 2) length += counts.Counts[j];
         }
         for (var n = 0; n < N; n++) norms[n] = Math.Sqrt(norms[n]);
-        return new Vector(weights, norms, length);
+        return new Vector(counts.Ids, weights, norms, length);
     }
 
-    private static double[] Similarity(Vector hyp, Vector reference, bool dVariant, double sigma)
+    /// <summary>sim: cosine per order over the n-grams both share (ids are sorted, so one merge pass).</summary>
+    private static void AddSimilarity(double[] sums, Vector hyp, Vector reference, byte[] orders, bool dVariant, double sigma)
     {
         var values = new double[N];
-        foreach (var (gram, w) in hyp.Weights)
+        for (int a = 0, b = 0; a < hyp.Ids.Length && b < reference.Ids.Length;)
         {
-            var r = reference.Weights.GetValueOrDefault(gram);
-            values[gram.Length - 1] += (dVariant ? Math.Min(w, r) : w) * r;
+            if (hyp.Ids[a] < reference.Ids[b]) a++;
+            else if (hyp.Ids[a] > reference.Ids[b]) b++;
+            else
+            {
+                var (h, r) = (hyp.Weights[a], reference.Weights[b]);
+                values[orders[hyp.Ids[a]] - 1] += (dVariant ? Math.Min(h, r) : h) * r;
+                a++;
+                b++;
+            }
         }
         double delta = hyp.Length - reference.Length;
         for (var n = 0; n < N; n++)
         {
             if (hyp.Norms[n] != 0 && reference.Norms[n] != 0) values[n] /= hyp.Norms[n] * reference.Norms[n];
             if (dVariant) values[n] *= Math.Exp(-(delta * delta) / (2 * sigma * sigma));
+            sums[n] += values[n];
         }
-        return values;
     }
 
-    private sealed record Vector(Dictionary<NGram, double> Weights, double[] Norms, int Length);
+    private sealed record Vector(int[] Ids, double[] Weights, double[] Norms, int Length);
 }
