@@ -83,4 +83,24 @@ public class BleuTests
         var s = Score(new CaptionItem("1", ["3 1/2 cups"], "3\u00A01/2 cups"));
         Assert.Equal(1.0, s.Corpus["BLEU-3"], 8);
     }
+
+    [Fact]
+    public void Candidate_identical_to_all_references_scores_one_less_the_padding_penalty()
+    {
+        // 5 words everywhere: all precisions are (m + tiny)/(m + small) and ratio (5+tiny)/(5+small) is just under 1.
+        var s = Score(new CaptionItem("1", ["a cat on a mat", "a cat on a mat"], "a cat on a mat"));
+        var p = (5 + Tiny) / (5 + Small) * (4 + Tiny) / (4 + Small) * (3 + Tiny) / (3 + Small) * (2 + Tiny) / (2 + Small);
+        Assert.Equal(Math.Pow(p, 0.25) * Math.Exp(1 - (5 + Small) / (5 + Tiny)), s.Corpus["BLEU-4"], 15);
+        Assert.Equal(1.0, s.Corpus["BLEU-4"], 8);
+    }
+
+    [Fact]
+    public void No_word_in_common_gives_a_tiny_nonzero_BLEU_1()
+    {
+        // correct 0 of 2 unigrams: (0 + 1e-15)/(2 + 1e-9) = 5e-16; lengths equal, so almost no penalty.
+        var s = Score(new CaptionItem("1", ["a cat"], "zebra giraffe"));
+        var expected = Tiny / (2 + Small) * Math.Exp(1 - (2 + Small) / (2 + Tiny));
+        Assert.Equal(expected, s.PerItem["BLEU-1"][0], tolerance: expected * 1e-12);
+        Assert.True(s.PerItem["BLEU-1"][0] > 0);
+    }
 }
