@@ -73,7 +73,7 @@ internal static class CaptionGrammar
         };
         var prefixes = new List<string> { "", "a picture of ", "an image of ", "this image shows " };
         if (groups.Count == 1) prefixes.Add(groups[0].Length == 1 ? "there is " : "there are ");
-        if (scene.Objects.Count >= 2) prefixes.Add($"{Numbers[scene.Objects.Count]} shapes: ");
+        if (groups.Count >= 2) prefixes.Add($"{Numbers[scene.Objects.Count]} shapes: ");
         string suffix = rng.NextDouble() < 0.35 ? $" on a {BackgroundWords[scene.Background]} background" : "";
         return rng.Pick(prefixes) + list + suffix;
     }
