@@ -203,10 +203,16 @@ internal static class TestImages
 
     public static SKBitmap Solid(int width, int height, Func<int, int, SKColor> colour)
     {
+        // Written into the pixel buffer directly: SKBitmap.SetPixel is a native call per pixel and slow.
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var pixels = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
-                bitmap.SetPixel(x, y, colour(x, y));
+            {
+                var c = colour(x, y);
+                int p = y * bitmap.RowBytes + x * 4;
+                (pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]) = (c.Red, c.Green, c.Blue, c.Alpha);
+            }
         return bitmap;
     }
 }
