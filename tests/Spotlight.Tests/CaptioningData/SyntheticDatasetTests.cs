@@ -97,11 +97,13 @@ public class SyntheticDatasetTests
     public void Writing_over_an_existing_set_needs_overwrite()
     {
         using var dir = new TempDirectory();
-        var tiny = new SynthConfig(1, 0, 0, 32, 1);
+        var tiny = new SynthConfig(3, 0, 0, 32, 1);
         SyntheticDataset.Generate(tiny, dir.Path);
         var e = Assert.Throws<SpotlightException>(() => SyntheticDataset.Generate(tiny, dir.Path));
         Assert.Contains("--overwrite", e.Message);
-        SyntheticDataset.Generate(tiny with { Seed = 2 }, dir.Path, overwrite: true);
+        SyntheticDataset.Generate(tiny with { Train = 1, Seed = 2 }, dir.Path, overwrite: true);
+        Assert.Equal(["000001.png"], Directory.GetFiles(dir.File("images")).Select(Path.GetFileName));   // no stale images
+        Assert.Equal(1, CaptionDataset.Load(dir.Path).Count);
     }
 
     [Theory]

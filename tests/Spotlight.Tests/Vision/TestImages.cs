@@ -12,7 +12,7 @@ internal static class TestImages
     // ---- PNG ----
 
     public static byte[] Png(int width, int height, byte bitDepth, byte colourType, byte[] scanlines,
-        byte[]? palette = null, byte[]? transparency = null, bool includeData = true)
+        byte[]? palette = null, byte[]? transparency = null)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -24,7 +24,7 @@ internal static class TestImages
         Chunk(png, "IHDR", ihdr);
         if (palette is not null) Chunk(png, "PLTE", palette);
         if (transparency is not null) Chunk(png, "tRNS", transparency);
-        if (includeData) Chunk(png, "IDAT", Zlib(scanlines));
+        Chunk(png, "IDAT", Zlib(scanlines));
         Chunk(png, "IEND", []);
         return png.ToArray();
     }

@@ -12,7 +12,7 @@ public sealed record SynthSummary(string Directory, int Images, int Captions, IR
 /// its own generator derived from (seed, i), so images are made in parallel and the files are byte-identical for a
 /// given seed whatever the thread timing. See docs/data.md.
 /// </summary>
-public static class SyntheticDataset
+public static partial class SyntheticDataset
 {
     public const string CaptionsFile = "captions.json", SplitsFile = "splits.json", ObjectsFile = "objects.json", ImagesDir = "images";
 
@@ -22,7 +22,14 @@ public static class SyntheticDataset
         if (File.Exists(outDir)) throw new SpotlightException($"{outDir}: exists and is a file, not a directory");
         if (!overwrite && File.Exists(Path.Combine(outDir, CaptionsFile)))
             throw new SpotlightException($"{outDir}: already holds a data set ({CaptionsFile}); pass --overwrite to replace it");
-        Directory.CreateDirectory(Path.Combine(outDir, ImagesDir));
+        var imagesDir = Path.Combine(outDir, ImagesDir);
+        if (Directory.Exists(imagesDir))
+        {
+            // Images of an earlier, larger set would otherwise linger beside the new ones.
+            foreach (var old in Directory.EnumerateFiles(imagesDir, "*.png").Where(f => GeneratedName().IsMatch(Path.GetFileName(f))))
+                File.Delete(old);
+        }
+        Directory.CreateDirectory(imagesDir);
 
         var scenes = new SyntheticScene[config.Total];
         var captions = new string[config.Total][];
@@ -53,6 +60,9 @@ public static class SyntheticDataset
         var perSplit = splits.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         return new SynthSummary(outDir, config.Total, config.Total * SynthConfig.CaptionsPerImage, perSplit);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{6}\.png$")]
+    private static partial System.Text.RegularExpressions.Regex GeneratedName();
 
     private static string SplitOf(SynthConfig config, int index) =>
         index < config.Train ? "train" : index < config.Train + config.Val ? "val" : "test";
