@@ -19,6 +19,14 @@ public class DataCommandTests
     }
 
     [Fact]
+    public void Synth_creates_missing_parent_directories()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, Program.Main(["data", "synth", "--out", dir.File("a/b"), "--train", "1", "--val", "0", "--test", "0"]));
+        Assert.True(File.Exists(dir.File("a/b/captions.json")));
+    }
+
+    [Fact]
     public void Stats_on_a_missing_path_fails_with_exit_code_1()
     {
         using var dir = new TempDirectory();

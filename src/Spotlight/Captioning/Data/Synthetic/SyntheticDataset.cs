@@ -23,13 +23,12 @@ public static partial class SyntheticDataset
         if (!overwrite && File.Exists(Path.Combine(outDir, CaptionsFile)))
             throw new SpotlightException($"{outDir}: already holds a data set ({CaptionsFile}); pass --overwrite to replace it");
         var imagesDir = Path.Combine(outDir, ImagesDir);
-        if (Directory.Exists(imagesDir))
-        {
-            // Images of an earlier, larger set would otherwise linger beside the new ones.
-            foreach (var old in Directory.EnumerateFiles(imagesDir, "*.png").Where(f => GeneratedName().IsMatch(Path.GetFileName(f))))
-                File.Delete(old);
-        }
         Directory.CreateDirectory(imagesDir);
+        // Remove the old captions first: until the new ones are written, the directory must not load.
+        File.Delete(Path.Combine(outDir, CaptionsFile));
+        // Images of an earlier, larger set would otherwise linger beside the new ones.
+        foreach (var old in Directory.EnumerateFiles(imagesDir, "*.png").Where(f => GeneratedName().IsMatch(Path.GetFileName(f))))
+            File.Delete(old);
 
         var scenes = new SyntheticScene[config.Total];
         var captions = new string[config.Total][];
@@ -48,7 +47,6 @@ public static partial class SyntheticDataset
         });
 
         var splits = Enumerable.Range(0, config.Total).Select(i => SplitOf(config, i)).ToArray();
-        WriteJson(Path.Combine(outDir, CaptionsFile), w => WriteCaptions(w, config, scenes, captions));
         WriteJson(Path.Combine(outDir, SplitsFile), w =>
         {
             w.WriteStartObject();
@@ -56,6 +54,8 @@ public static partial class SyntheticDataset
             w.WriteEndObject();
         });
         WriteJson(Path.Combine(outDir, ObjectsFile), w => SyntheticObjects.Write(w, scenes));
+        // Last: the loader looks for captions.json, so an interrupted run leaves nothing that loads.
+        WriteJson(Path.Combine(outDir, CaptionsFile), w => WriteCaptions(w, config, scenes, captions));
 
         var perSplit = splits.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         return new SynthSummary(outDir, config.Total, config.Total * SynthConfig.CaptionsPerImage, perSplit);
