@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting).");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }
