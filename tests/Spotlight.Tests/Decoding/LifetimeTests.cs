@@ -25,6 +25,25 @@ public class LifetimeTests
         Assert.Equal(5, greedy.Count);
     }
 
+    [Fact]
+    public void Live_tensors_do_not_grow_with_the_number_of_steps()
+    {
+        // <end> at −30 on its logit: no item finishes, so every step has the same rows and should hold the same
+        // tensors; a decoder that kept replaced states until the end would grow by a state per step.
+        var model = new ToyModel(vocab: 9, sources: 4, seed: 2, endBoost: -30f);
+        var initial = model.Initial(3, 1);
+
+        BeamSearch.Decode(model.Step, initial, 3, new DecodeOptions(BeamSize: 3, MaxLength: 12));
+        var beamCounts = model.LiveTensorsPerCall.ToList();
+        model.LiveTensorsPerCall.Clear();
+        Greedy.Decode(model.Step, initial, 3, new DecodeOptions(MaxLength: 12));
+        var greedyCounts = model.LiveTensorsPerCall.ToList();
+
+        Assert.Equal(12, beamCounts.Count);
+        Assert.Single(beamCounts.Skip(2).Distinct());      // from the third step on, rows and tensors are steady
+        Assert.Single(greedyCounts.Skip(2).Distinct());
+    }
+
     [Theory]
     [InlineData(0, 1, "BeamSize")]
     [InlineData(3, 4, "NBest")]

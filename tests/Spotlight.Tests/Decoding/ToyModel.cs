@@ -37,6 +37,7 @@ internal sealed class ToyModel
     public int Seed { get; }
     public int Calls { get; private set; }
     public List<long> RowsPerCall { get; } = [];
+    public List<long> LiveTensorsPerCall { get; } = [];     // this thread's live tensors when each step starts
 
     /// <summary>A batch of items: random h, bias and memory per item (the caller owns these tensors).</summary>
     public ToyState Initial(int batchSize, int seed)
@@ -52,6 +53,7 @@ internal sealed class ToyModel
     {
         Calls++;
         RowsPerCall.Add(tokens.shape[0]);
+        LiveTensorsPerCall.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         var s = (ToyState)state;
         var h = s.H * 0.5f + transition.index_select(0, tokens);                      // (rows, vocab)
         var logProbs = (h + s.Bias).log_softmax(1);                                   // (rows, vocab)
