@@ -34,7 +34,7 @@ public static class BeamSearch
 
         using var noGrad = no_grad();
         using var decodeScope = NewDisposeScope();
-        var device = DecodeSupport.DeviceOf(initial);
+        var device = options.Device ?? DecodeSupport.DeviceOf(initial);
         var beamSize = options.BeamSize;
         var active = Enumerable.Range(0, batchSize).ToList();    // items still decoding, in row order
         var width = 1;                                           // rows per active item

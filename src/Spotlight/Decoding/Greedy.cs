@@ -26,7 +26,7 @@ public static class Greedy
 
         using var noGrad = no_grad();
         using var decodeScope = NewDisposeScope();
-        var device = DecodeSupport.DeviceOf(initial);
+        var device = options.Device ?? DecodeSupport.DeviceOf(initial);
         var items = Enumerable.Range(0, batchSize).ToList();      // the item of each row
         var paths = new List<PathNode?>(new PathNode?[batchSize]);
         var logProbs = new List<double>(new double[batchSize]);
