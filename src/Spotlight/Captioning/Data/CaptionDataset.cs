@@ -1,0 +1,49 @@
+namespace Spotlight.Captioning.Data;
+
+/// <summary>
+/// Images with their captions and splits, as read from disk. Loading checks everything the training run would
+/// otherwise trip over later (missing image files, duplicate ids, empty captions, malformed JSON) and fails with one
+/// line naming the file and id; lesser oddities are collected in <see cref="Warnings"/>.
+/// </summary>
+public sealed class CaptionDataset
+{
+    private static readonly List<ICaptionDatasetFormat> formats = [new CocoCaptionsFormat()];
+
+    public CaptionDataset(IReadOnlyList<CaptionImage> images, string source, IReadOnlyList<string>? warnings = null)
+    {
+        Images = images;
+        Source = source;
+        Warnings = warnings ?? [];
+    }
+
+    public IReadOnlyList<CaptionImage> Images { get; }
+    public string Source { get; }
+    public IReadOnlyList<string> Warnings { get; }
+    public int Count => Images.Count;
+    public IReadOnlyList<string> SplitNames => [.. Images.Select(i => i.Split).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>Registered formats, tried in order; put more specific formats first.</summary>
+    public static IReadOnlyList<ICaptionDatasetFormat> Formats => formats;
+
+    public static void Register(ICaptionDatasetFormat format) => formats.Insert(0, format);
+
+    /// <summary>Reads a data set from a directory (synthetic: captions.json + splits.json + images/) or a file.</summary>
+    public static CaptionDataset Load(string path, string? imageRoot = null)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new SpotlightException($"{path}: no such file or directory");
+        var format = formats.FirstOrDefault(f => f.Recognises(path))
+            ?? throw new SpotlightException($"{path}: not a captioning data set this version reads ({string.Join(", ", formats.Select(f => f.Name))})");
+        return format.Read(path, imageRoot);
+    }
+
+    /// <summary>The images of one split ("train", "val", "test"), in file order.</summary>
+    public CaptionDataset Split(string name)
+    {
+        var images = Images.Where(i => i.Split == name).ToArray();
+        if (images.Length == 0)
+            throw new SpotlightException($"{Source}: no images in split \"{name}\" (splits present: {string.Join(", ", SplitNames)})");
+        return new CaptionDataset(images, Source, Warnings);
+    }
+
+    public IEnumerable<string> AllCaptions => Images.SelectMany(i => i.Captions);
+}

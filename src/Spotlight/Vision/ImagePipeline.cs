@@ -1,0 +1,82 @@
+using SkiaSharp;
+
+namespace Spotlight.Vision;
+
+/// <summary>
+/// The one preprocessing path, shared by training (the batch loader) and inference (<see cref="ImageTensor"/>), so the
+/// two cannot drift: decode → resize and crop to RGB bytes → normalise to CHW floats. The middle form
+/// (<see cref="RgbImage"/>) is what loaders cache.
+/// </summary>
+public static class ImagePipeline
+{
+    /// <summary>Decodes a file (JPEG/WebP at a reduced scale when much larger than needed) and resizes and crops it.</summary>
+    public static RgbImage LoadAndCrop(string path, ImagePreprocessing preprocessing, ImageLimits? limits = null)
+    {
+        using var bitmap = ImageDecoder.Decode(path, limits, minShorterSide: preprocessing.Size);
+        return ResizeAndCrop(bitmap, preprocessing);
+    }
+
+    /// <summary>Any bitmap (transparency composited over white, as the decoder does) to Size×Size RGB.</summary>
+    public static RgbImage ResizeAndCrop(SKBitmap bitmap, ImagePreprocessing preprocessing)
+    {
+        var rgba = PixelOps.ReadRgba(bitmap);
+        PixelOps.CompositeOver(rgba, ImageDecoder.TransparentBackground);
+        return ResizeAndCrop(RgbImage.FromRgba(rgba, bitmap.Width, bitmap.Height), preprocessing);
+    }
+
+    public static RgbImage ResizeAndCrop(RgbImage image, ImagePreprocessing preprocessing)
+    {
+        int size = preprocessing.Size;
+        if (preprocessing.Resize == ResizePolicy.Stretch) return Resampler.Resize(image, size, size);
+
+        // Shorter side to Size; the longer side keeps the aspect ratio (rounded), then the centre square is cut
+        // at offset round((long − Size) / 2), as torchvision's Resize + CenterCrop do.
+        int width, height;
+        if (image.Width <= image.Height)
+        {
+            width = size;
+            height = Math.Max(size, (int)Math.Round((double)image.Height * size / image.Width));
+        }
+        else
+        {
+            height = size;
+            width = Math.Max(size, (int)Math.Round((double)image.Width * size / image.Height));
+        }
+        var resized = Resampler.Resize(image, width, height);
+        if (width == size && height == size) return resized;
+        int left = (int)Math.Round((width - size) / 2.0);
+        int top = (int)Math.Round((height - size) / 2.0);
+        return resized.Crop(left, top, size, size);
+    }
+
+    /// <summary>
+    /// Writes (x/255 − mean) / std into <paramref name="chw"/>, laid out (3, Size, Size). With
+    /// <paramref name="flipHorizontal"/> the columns are mirrored (a training augmentation).
+    /// </summary>
+    public static void Normalize(RgbImage image, ImagePreprocessing preprocessing, Span<float> chw, bool flipHorizontal = false)
+    {
+        int w = image.Width, h = image.Height, plane = w * h;
+        if (chw.Length != 3 * plane) throw new ArgumentException($"expected {3 * plane} floats, got {chw.Length}", nameof(chw));
+        for (int c = 0; c < 3; c++)
+        {
+            float scale = 1f / (255f * preprocessing.Std[c]);
+            float shift = preprocessing.Mean[c] / preprocessing.Std[c];
+            var dst = chw.Slice(c * plane, plane);
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    int sx = flipHorizontal ? w - 1 - x : x;
+                    dst[y * w + x] = image.Data[(y * w + sx) * 3 + c] * scale - shift;
+                }
+            }
+        }
+    }
+
+    public static float[] Normalize(RgbImage image, ImagePreprocessing preprocessing)
+    {
+        var chw = new float[3 * image.Width * image.Height];
+        Normalize(image, preprocessing, chw);
+        return chw;
+    }
+}
