@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
 
 namespace Spotlight.Cli.Commands;
 
@@ -26,9 +27,10 @@ public static class EvalCommand
         {
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             var dataset = CaptionDataset.Load(parse.GetValue(data)!);
-            var images = dataset.Split(parse.GetValue(split)!);
+            var images = dataset.Split(parse.GetValue(split)!).Images;
             if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");
-            var objects = SyntheticObjects.TryLoad(parse.GetValue(data)!);
+            var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
+            var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
             var report = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam)), objects);
             if (parse.GetValue(results) is string path) WriteResults(path, report);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.Scores));

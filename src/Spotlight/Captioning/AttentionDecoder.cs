@@ -12,6 +12,18 @@ public sealed record CaptionDecoderState(Tensor H, Tensor? C, AttentionMemory Me
 {
     public IDecoderState Select(Tensor rowIndices) =>
         new CaptionDecoderState(H.index_select(0, rowIndices), C?.index_select(0, rowIndices), Memory.Select(rowIndices));
+
+    public IEnumerable<Tensor> Tensors
+    {
+        get
+        {
+            yield return H;
+            if (C is not null) yield return C;
+            yield return Memory.Values;
+            yield return Memory.Keys;
+            if (Memory.Mask is not null) yield return Memory.Mask;
+        }
+    }
 }
 
 /// <summary>
@@ -43,7 +55,7 @@ public sealed class AttentionDecoder : Module
                 (attentionModule, attention) = (additive, additive);
                 break;
             case AttentionKind.ScaledDot:
-                var scaled = new ScaledDotProductAttention();
+                var scaled = new ScaledDotProductAttention(new AttentionConfig(featureDim, featureDim));
                 (attentionModule, attention) = (scaled, scaled);
                 queryProjection = Linear(config.DecoderDim, featureDim);
                 break;

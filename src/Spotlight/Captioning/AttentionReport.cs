@@ -27,7 +27,7 @@ public static class AttentionReport
             using var image = ImageDecoder.Decode(item.ImagePath);
             var baseName = $"img{i:D4}";
             var original = baseName + ".png";
-            ImageFiles.WritePng(image, Path.Combine(directory, original));
+            PngFile.Save(image, Path.Combine(directory, original));
             html.Append("<figure class=\"item\">");
             html.Append($"<img class=\"view\" src=\"{original}\" data-original=\"{original}\" alt=\"{Enc(Path.GetFileName(item.ImagePath))}\">");
             html.Append("<figcaption><p class=\"caption\">");
@@ -39,7 +39,7 @@ public static class AttentionReport
                     var overlayName = $"{baseName}_w{t:D2}.png";
                     using var overlay = AttentionOverlay.Render(image, item.Result.Attention.Weights[t],
                         item.Result.Attention.GridHeight, item.Result.Attention.GridWidth);
-                    ImageFiles.WritePng(overlay, Path.Combine(directory, overlayName));
+                    PngFile.Save(overlay, Path.Combine(directory, overlayName));
                     html.Append($"<span class=\"word\" tabindex=\"0\" data-map=\"{overlayName}\">{Enc(words[t])}</span> ");
                 }
                 else html.Append($"<span>{Enc(words[t])}</span> ");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
 
 namespace Spotlight.Captioning;
 
@@ -22,7 +23,7 @@ public static class CaptionDemo
     {
         var total = Stopwatch.StartNew();
         var dataDir = Path.Combine(options.OutputDirectory, "data");
-        SyntheticScenes.Generate(new SyntheticSceneOptions(dataDir, options.TrainImages, options.ValidationImages, options.TestImages, options.ImageSize, options.Seed));
+        SyntheticDataset.Generate(new SynthConfig(options.TrainImages, options.ValidationImages, options.TestImages, options.ImageSize, options.Seed), dataDir, overwrite: true);
         var dataset = CaptionDataset.Load(dataDir);
         var dataTime = total.Elapsed;
 
@@ -37,7 +38,7 @@ public static class CaptionDemo
         var evalClock = Stopwatch.StartNew();
         using var model = CaptionModel.Load(training.BestModelPath);
         var objects = SyntheticObjects.Load(dataDir);
-        var report = CaptionEvaluation.Evaluate(model, dataset.Split("test"), new CaptionOptions(Beam: options.Beam), objects);
+        var report = CaptionEvaluation.Evaluate(model, dataset.Split("test").Images, new CaptionOptions(Beam: options.Beam), objects);
         var evalTime = evalClock.Elapsed;
 
         var reportDir = Path.Combine(options.OutputDirectory, "report");

@@ -1,4 +1,5 @@
 using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
 using TorchSharp;
 
 namespace Spotlight.Captioning;
@@ -24,7 +25,7 @@ public static class CaptionEvaluation
 
     public static CaptionEvaluationReport Evaluate(
         CaptionModel model, IReadOnlyList<CaptionImage> images, CaptionOptions options,
-        IReadOnlyDictionary<string, SceneObjects>? objects, bool withMeteor = true)
+        IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true)
     {
         bool wasTraining = model.Network.training;
         var captions = new List<(CaptionImage, CaptionResult)>(images.Count);
@@ -54,12 +55,21 @@ public static class CaptionEvaluation
                 captions.Where(c => objects.ContainsKey(c.Item1.Id)).Select(c =>
                 {
                     var scene = objects[c.Item1.Id];
-                    return (c.Item2.Tokens, c.Item2.Attention, (IReadOnlyList<GroundTruthObject>)scene.Objects, scene.Width, scene.Height);
+                    var boxes = scene.Objects.Select(o => new GroundTruthObject(SceneWords.Word(o.Shape), o.Box.X, o.Box.Y, o.Box.W, o.Box.H)).ToList();
+                    return (c.Item2.Tokens, c.Item2.Attention, (IReadOnlyList<GroundTruthObject>)boxes, scene.Width, scene.Height);
                 }),
-                SyntheticVocabulary.ShapeOfWord);
+                ShapeOfWord);
         }
         var scores = new CaptionScores(metrics.Bleu[0], metrics.Bleu[1], metrics.Bleu[2], metrics.Bleu[3],
             metrics.Meteor, metrics.RougeL, metrics.CiderD, grounding, captions.Count);
         return new CaptionEvaluationReport(scores, captions);
+    }
+
+    /// <summary>The shape a word of the synthetic grammar names ("circles" → "circle"), or null.</summary>
+    public static string? ShapeOfWord(string word)
+    {
+        foreach (var shape in Enum.GetValues<ShapeKind>())
+            if (word == SceneWords.Word(shape) || word == SceneWords.Plural(shape)) return SceneWords.Word(shape);
+        return null;
     }
 }

@@ -15,7 +15,9 @@ public static class CaptionLoss
     /// </summary>
     /// <param name="logits">(batch, T, vocab) predictions for tokens[:, 1:]</param>
     /// <param name="alphas">(batch, T, regions) attention at each predicted step</param>
-    /// <param name="tokens">(batch, T+1) the full padded captions, pad id 0</param>
+    /// <param name="tokens">(batch, T+1) the full padded captions</param>
+    /// <param name="lambda">weight λ of the attention penalty</param>
+    /// <param name="padId">id of &lt;pad&gt;</param>
     public static CaptionLossParts Compute(Tensor logits, Tensor alphas, Tensor tokens, float lambda, long padId = 0)
     {
         var targets = tokens[.., 1..];                                        // (batch, T)

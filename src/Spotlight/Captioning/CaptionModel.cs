@@ -43,6 +43,7 @@ public sealed class CaptionModel : IDisposable
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = false,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,   // a best score of -∞ before any validation
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
@@ -119,8 +120,7 @@ public sealed class CaptionModel : IDisposable
     /// <summary>The one preprocessing path for inference, identical to training's (same function, same settings).</summary>
     public Tensor LoadImage(string path)
     {
-        using var bitmap = ImageDecoder.Decode(path);
-        return ImageTensor.FromBitmap(bitmap, Preprocessing);
+        return ImageTensor.Load(path, Preprocessing);
     }
 
     /// <summary>Captions a batch of preprocessed images (batch, 3, H, W) in one batched search.</summary>
@@ -130,7 +130,7 @@ public sealed class CaptionModel : IDisposable
         Network.eval();
         var decode = new DecodeOptions(
             BeamSize: options.Beam, MaxLength: options.MaxLength ?? Config.MaxLength - 1,
-            StartToken: Vocabulary.StartId, EndToken: Vocabulary.EndId,
+            StartToken: Vocabulary.Start, EndToken: Vocabulary.End,
             LengthPenalty: options.LengthAlpha > 0 ? LengthPenaltyKind.Average : LengthPenaltyKind.None,
             LengthAlpha: options.LengthAlpha, NBest: options.Alternatives);
         using var scope = torch.NewDisposeScope();

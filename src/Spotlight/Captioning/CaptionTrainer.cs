@@ -15,7 +15,7 @@ namespace Spotlight.Captioning;
 /// </summary>
 public sealed class CaptionTrainer
 {
-    /// <summary>Where a run writes: the best model at <paramref name="modelPath"/>, the rest beside it.</summary>
+    /// <summary>Where a run writes: the best model at the given path, the rest beside it.</summary>
     public sealed record OutputPaths(string Best, string Last, string Checkpoint, string Log, string Curves)
     {
         public static OutputPaths For(string modelPath)
@@ -50,14 +50,15 @@ public sealed class CaptionTrainer
     {
         var paths = OutputPaths.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
-        var train = dataset.Split("train");
-        var validation = dataset.Split("val");
+        var train = dataset.Split("train").Images;
+        var validation = dataset.Split("val").Images;
         if (train.Count == 0) throw new SpotlightException($"{dataset.Source}: the training split is empty");
         if (validation.Count == 0) throw new SpotlightException($"{dataset.Source}: the validation split is empty");
 
-        var vocabulary = Vocabulary.Build(train.SelectMany(i => i.Captions).Select(CaptionTokenizer.Tokenize), minCount: 1);
+        var text = new TextConfig(MaxLength: configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
+        var vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
         var config = configTemplate with { VocabSize = vocabulary.Count };
-        var preprocessing = ImagePreprocessing.ForSize(config.EncoderConfig.ImageSize);
+        var preprocessing = new ImagePreprocessing(config.EncoderConfig.ImageSize);
 
         torch.manual_seed(options.Seed);
         using var network = new Captioner(config);
@@ -66,8 +67,8 @@ public sealed class CaptionTrainer
         if (resumeFrom is not null) progress = Resume(resumeFrom, network, optimizer, vocabulary);
         SetLearningRate(optimizer, progress.LearningRate);
 
-        using var loader = new CaptionBatchLoader(train, vocabulary, preprocessing, new CaptionBatchOptions(
-            BatchSize: options.BatchSize, Seed: options.Seed, MaxLength: config.MaxLength, CacheImages: options.CacheImages));
+        var loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
+            BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling));
         var model = new CaptionModel(network, vocabulary, preprocessing);
         var clock = Stopwatch.StartNew();
         var elapsedBefore = TimeSpan.FromSeconds(progress.ElapsedSeconds);
@@ -81,7 +82,8 @@ public sealed class CaptionTrainer
             network.train();
             var epochClock = Stopwatch.StartNew();
             int imagesThisEpoch = 0;
-            foreach (var batch in loader.Batches(epoch, epoch == progress.Epoch ? progress.Batch : 0))
+            int batchIndex = epoch == progress.Epoch ? progress.Batch : 0;
+            foreach (var batch in loader.Epoch(epoch, batchIndex))
             {
                 using (var scope = torch.NewDisposeScope())
                 {
@@ -92,8 +94,8 @@ public sealed class CaptionTrainer
                     nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
                     optimizer.step();
                     imagesThisEpoch += (int)batch.Images.shape[0];
-                    progress = progress with { Batch = batch.Index + 1, Step = progress.Step + 1, Epoch = epoch };
-                    observer.OnStep(new StepReport(epoch + 1, batch.Index + 1, loader.BatchesPerEpoch, progress.Step,
+                    progress = progress with { Batch = ++batchIndex, Step = progress.Step + 1, Epoch = epoch };
+                    observer.OnStep(new StepReport(epoch + 1, batchIndex, loader.BatchesPerEpoch, progress.Step,
                         loss.Total.item<float>(), loss.CrossEntropy.item<float>(), loss.AttentionPenalty.item<float>(),
                         imagesThisEpoch / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), progress.LearningRate, Elapsed(),
                         Environment.WorkingSet));

@@ -28,8 +28,10 @@ public sealed record CaptionTrainingOptions
     public int CheckpointEvery { get; init; } = 0;
     /// <summary>Stop after this many optimizer steps in this process (to simulate an interruption in tests).</summary>
     public int? StopAfterSteps { get; init; }
-    /// <summary>Decode and preprocess in memory once (small datasets such as the synthetic scenes).</summary>
-    public bool CacheImages { get; init; } = true;
+    /// <summary>One caption per image per epoch (more frequent validation) or every caption.</summary>
+    public Data.CaptionSampling Sampling { get; init; } = Data.CaptionSampling.OneCaptionPerImage;
+    /// <summary>Words seen fewer times than this in the training captions become &lt;unk&gt;.</summary>
+    public int MinWordCount { get; init; } = 1;
 
     public void Validate()
     {

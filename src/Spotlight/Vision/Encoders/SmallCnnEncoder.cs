@@ -8,7 +8,7 @@ namespace Spotlight.Vision.Encoders;
 /// <summary>Shape of the small from-scratch CNN; the defaults turn a 64x64 image into an 8x8 grid of 128-d regions.</summary>
 public sealed record SmallCnnConfig(int ImageSize = 64, int[]? Channels = null, bool PositionEmbedding = true)
 {
-    public int[] StageChannels => Channels ?? [24, 48, 96, 128];
+    public int[] StageChannels => Channels ?? [16, 32, 64, 128];
 
     /// <summary>Each stage but the first halves the resolution.</summary>
     public int GridSize => ImageSize >> (StageChannels.Length - 1);
