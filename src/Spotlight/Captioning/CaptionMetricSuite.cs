@@ -1,14 +1,24 @@
+using Spotlight.Metrics;
+
 namespace Spotlight.Captioning;
 
-/// <summary>Corpus caption metrics (placeholder until the Metrics branch lands: TEMPORARY, do not merge).</summary>
+/// <summary>The corpus scores a captioning evaluation reports.</summary>
 public sealed record CaptionMetricValues(double[] Bleu, double? Meteor, double RougeL, double CiderD);
 
+/// <summary>Scores generated captions with the pycocoevalcap-compatible metrics (PTB tokenization first).</summary>
 public static class CaptionMetricSuite
 {
-    public static CaptionMetricValues Compute(IReadOnlyDictionary<string, IReadOnlyList<string>> references, IReadOnlyDictionary<string, string> hypotheses, bool withMeteor)
+    public static CaptionMetricValues Compute(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> references, IReadOnlyDictionary<string, string> hypotheses, bool withMeteor)
     {
-        // TEMPORARY: exact-match rate as a stand-in so the pipeline can run before the metrics land.
-        double exact = hypotheses.Count(h => references[h.Key].Contains(h.Value)) / (double)Math.Max(1, hypotheses.Count);
-        return new CaptionMetricValues([exact, exact, exact, exact], null, exact, exact);
+        var ids = hypotheses.Keys.ToList();
+        var refs = ReferenceCaptions.From("references", ids.Select(id => (id, references[id])));
+        var cands = new CandidateCaptions("generated captions", ids.Select(id => (id, hypotheses[id])).ToList());
+        var names = withMeteor && CaptionMetrics.IsRegistered("meteor") ? "bleu,rouge,cider-d,meteor" : "bleu,rouge,cider-d";
+        var report = CaptionEvaluator.Evaluate(refs, cands, new EvaluationOptions(CaptionMetrics.Parse(names)));
+        double? meteor = report.Corpus.TryGetValue(MetricNames.Meteor, out var m) ? m : null;
+        return new CaptionMetricValues(
+            [report.Corpus[MetricNames.Bleu1], report.Corpus[MetricNames.Bleu2], report.Corpus[MetricNames.Bleu3], report.Corpus[MetricNames.Bleu4]],
+            meteor, report.Corpus[MetricNames.RougeL], report.Corpus[MetricNames.CiderD]);
     }
 }

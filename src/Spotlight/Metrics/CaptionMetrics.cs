@@ -1,0 +1,54 @@
+namespace Spotlight.Metrics;
+
+/// <summary>
+/// The metrics selectable by name (<c>--metrics bleu,rouge,cider-d,cider</c>). Another metric joins with one line,
+/// e.g. <c>CaptionMetrics.Register("meteor", () => new DelegateCaptionMetric(["METEOR"], ...))</c>.
+/// </summary>
+public static class CaptionMetrics
+{
+    private static readonly Dictionary<string, Func<ICaptionMetric>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["bleu"] = () => new Bleu(),
+        ["rouge"] = () => new RougeL(),
+        ["rouge-l"] = () => new RougeL(),
+        ["cider-d"] = () => new CiderD(),
+        ["ciderd"] = () => new CiderD(),
+        ["cider"] = () => new Cider(),
+    };
+
+    private static readonly object Gate = new();
+
+    public const string Default = "bleu,rouge,cider-d,cider";
+
+    public static void Register(string name, Func<ICaptionMetric> factory)
+    {
+        lock (Gate) Factories[name] = factory;
+    }
+
+    public static bool IsRegistered(string name)
+    {
+        lock (Gate) return Factories.ContainsKey(name);
+    }
+
+    /// <summary>Parses a comma-separated list; an unknown name is a SpotlightException listing the known ones.</summary>
+    public static IReadOnlyList<ICaptionMetric> Parse(string list)
+    {
+        lock (Gate)
+        {
+            var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0) throw new SpotlightException("--metrics is empty; choose from " + Known());
+            var metrics = new List<ICaptionMetric>();
+            var seen = new HashSet<string>();
+            foreach (var name in names)
+            {
+                if (!Factories.TryGetValue(name, out var factory))
+                    throw new SpotlightException($"unknown metric \"{name}\"; choose from {Known()}");
+                var metric = factory();
+                if (seen.Add(string.Join(",", metric.Names))) metrics.Add(metric);
+            }
+            return metrics;
+        }
+    }
+
+    private static string Known() => string.Join(", ", Factories.Keys.Order(StringComparer.Ordinal));
+}
