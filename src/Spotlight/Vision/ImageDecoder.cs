@@ -49,6 +49,8 @@ public static class ImageDecoder
         var size = DecodeSize(codec, minShorterSide);
         using var srgb = SKColorSpace.CreateSrgb();
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul, srgb);
+        if (info.BytesSize64 > Array.MaxLength)
+            throw new SpotlightException($"{name}: {size.Width}x{size.Height} is too large to decode in one piece (at most about 536 million pixels)");
         var rgba = new byte[info.BytesSize64];
         var result = codec.GetPixels(info, rgba);
         if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)

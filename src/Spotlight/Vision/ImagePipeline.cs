@@ -57,18 +57,22 @@ public static class ImagePipeline
     {
         int w = image.Width, h = image.Height, plane = w * h;
         if (chw.Length != 3 * plane) throw new ArgumentException($"expected {3 * plane} floats, got {chw.Length}", nameof(chw));
+        var data = image.Data;
+        Span<float> table = stackalloc float[256];
         for (int c = 0; c < 3; c++)
         {
-            float scale = 1f / (255f * preprocessing.Std[c]);
-            float shift = preprocessing.Mean[c] / preprocessing.Std[c];
+            // Same expression for every byte value, looked up instead of recomputed per pixel.
+            float std = preprocessing.Std[c], mean = preprocessing.Mean[c];
+            for (int v = 0; v < 256; v++) table[v] = (v / 255f - mean) / std;
             var dst = chw.Slice(c * plane, plane);
             for (int y = 0; y < h; y++)
             {
-                for (int x = 0; x < w; x++)
-                {
-                    int sx = flipHorizontal ? w - 1 - x : x;
-                    dst[y * w + x] = image.Data[(y * w + sx) * 3 + c] * scale - shift;
-                }
+                var row = dst.Slice(y * w, w);
+                int src = y * w * 3 + c;
+                if (flipHorizontal)
+                    for (int x = 0; x < w; x++) row[w - 1 - x] = table[data[src + x * 3]];
+                else
+                    for (int x = 0; x < w; x++) row[x] = table[data[src + x * 3]];
             }
         }
     }

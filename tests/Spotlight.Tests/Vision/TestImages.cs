@@ -12,7 +12,7 @@ internal static class TestImages
     // ---- PNG ----
 
     public static byte[] Png(int width, int height, byte bitDepth, byte colourType, byte[] scanlines,
-        byte[]? palette = null, byte[]? transparency = null, bool includeData = true)
+        byte[]? palette = null, byte[]? transparency = null)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -24,7 +24,7 @@ internal static class TestImages
         Chunk(png, "IHDR", ihdr);
         if (palette is not null) Chunk(png, "PLTE", palette);
         if (transparency is not null) Chunk(png, "tRNS", transparency);
-        if (includeData) Chunk(png, "IDAT", Zlib(scanlines));
+        Chunk(png, "IDAT", Zlib(scanlines));
         Chunk(png, "IEND", []);
         return png.ToArray();
     }
@@ -203,10 +203,16 @@ internal static class TestImages
 
     public static SKBitmap Solid(int width, int height, Func<int, int, SKColor> colour)
     {
+        // Written into the pixel buffer directly: SKBitmap.SetPixel is a native call per pixel and slow.
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var pixels = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
-                bitmap.SetPixel(x, y, colour(x, y));
+            {
+                var c = colour(x, y);
+                int p = y * bitmap.RowBytes + x * 4;
+                (pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]) = (c.Red, c.Green, c.Blue, c.Alpha);
+            }
         return bitmap;
     }
 }

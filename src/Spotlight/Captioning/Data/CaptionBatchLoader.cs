@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Spotlight.Text;
 using Spotlight.Vision;
 using static TorchSharp.torch;
@@ -21,6 +22,9 @@ public sealed class CaptionBatchLoader
     private readonly int[] captionCounts;
     private readonly RgbImage?[] cache;
     private long cachedBytes;
+    // Full-batch pixel buffers are large-object-heap sized (1.5 MB at 32×3×64×64); reusing them keeps the
+    // collector out of the training loop. Only exact-length arrays come back.
+    private readonly ConcurrentBag<float[]> pixelBuffers = [];
 
     /// <param name="images">Images with captions already encoded as word ids.</param>
     /// <param name="preprocessing">Resize, crop and normalisation, the same as at inference.</param>
@@ -79,7 +83,7 @@ public sealed class CaptionBatchLoader
     {
         if (options.Prefetch == 0)
         {
-            for (int b = startBatch; b < BatchesPerEpoch; b++) yield return Prepare(plan, b, cancellation).ToBatch();
+            for (int b = startBatch; b < BatchesPerEpoch; b++) yield return Prepare(plan, b, cancellation).ToBatch(pixelBuffers);
             yield break;
         }
 
@@ -93,7 +97,7 @@ public sealed class CaptionBatchLoader
             {
                 var prepared = pending.Dequeue().GetAwaiter().GetResult();   // rethrows a worker's SpotlightException as is
                 if (next < BatchesPerEpoch) pending.Enqueue(Start(plan, next++, stop.Token));
-                yield return prepared.ToBatch();
+                yield return prepared.ToBatch(pixelBuffers);
             }
         }
         finally
@@ -116,7 +120,7 @@ public sealed class CaptionBatchLoader
     {
         int first = batch * options.BatchSize, count = Math.Min(options.BatchSize, plan.Length - first);
         int size = preprocessing.Size, imageFloats = 3 * size * size;
-        var pixels = new float[count * imageFloats];
+        var pixels = pixelBuffers.TryTake(out var reused) && reused.Length == count * imageFloats ? reused : new float[count * imageFloats];
         var captions = new int[count][];
         var ids = new string[count];
         var samples = new CaptionSample[count];
@@ -163,11 +167,16 @@ public sealed class CaptionBatchLoader
             return new PreparedBatch(pixels, size, tokens, steps, lengths, ids, samples);
         }
 
-        /// <summary>Consumer side: the only place tensors are made.</summary>
-        public CaptionBatch ToBatch() => new(
-            tensor(Pixels, [Ids.Length, 3, Size, Size], ScalarType.Float32),
-            tensor(Tokens, [Ids.Length, Steps], ScalarType.Int64),
-            tensor(Lengths, [Ids.Length], ScalarType.Int64),
-            Ids) { Samples = Samples };
+        /// <summary>Consumer side: the only place tensors are made. tensor() copies, so the buffer can be reused.</summary>
+        public CaptionBatch ToBatch(ConcurrentBag<float[]> buffers)
+        {
+            var batch = new CaptionBatch(
+                tensor(Pixels, new long[] { Ids.Length, 3, Size, Size }),
+                tensor(Tokens, new long[] { Ids.Length, Steps }),
+                tensor(Lengths, new long[] { Ids.Length }),
+                Ids) { Samples = Samples };
+            if (buffers.Count < 8) buffers.Add(Pixels);
+            return batch;
+        }
     }
 }

@@ -7,7 +7,9 @@ namespace Spotlight.Captioning.Data;
 /// </summary>
 public sealed class CaptionDataset
 {
-    private static readonly List<ICaptionDatasetFormat> formats = [new CocoCaptionsFormat()];
+    /// <summary>Formats tried in order by <see cref="Load"/>; a new reader (Flickr8k, Karpathy splits) goes in this
+    /// list, before the COCO reader, which accepts any .json file.</summary>
+    public static IReadOnlyList<ICaptionDatasetFormat> Formats { get; } = [new CocoCaptionsFormat()];
 
     public CaptionDataset(IReadOnlyList<CaptionImage> images, string source, IReadOnlyList<string>? warnings = null)
     {
@@ -22,17 +24,12 @@ public sealed class CaptionDataset
     public int Count => Images.Count;
     public IReadOnlyList<string> SplitNames => [.. Images.Select(i => i.Split).Distinct().Order(StringComparer.Ordinal)];
 
-    /// <summary>Registered formats, tried in order; put more specific formats first.</summary>
-    public static IReadOnlyList<ICaptionDatasetFormat> Formats => formats;
-
-    public static void Register(ICaptionDatasetFormat format) => formats.Insert(0, format);
-
     /// <summary>Reads a data set from a directory (synthetic: captions.json + splits.json + images/) or a file.</summary>
     public static CaptionDataset Load(string path, string? imageRoot = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new SpotlightException($"{path}: no such file or directory");
-        var format = formats.FirstOrDefault(f => f.Recognises(path))
-            ?? throw new SpotlightException($"{path}: not a captioning data set this version reads ({string.Join(", ", formats.Select(f => f.Name))})");
+        var format = Formats.FirstOrDefault(f => f.Recognises(path))
+            ?? throw new SpotlightException($"{path}: not a captioning data set this version reads ({string.Join(", ", Formats.Select(f => f.Name))})");
         return format.Read(path, imageRoot);
     }
 

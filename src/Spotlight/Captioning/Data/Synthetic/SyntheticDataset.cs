@@ -12,7 +12,7 @@ public sealed record SynthSummary(string Directory, int Images, int Captions, IR
 /// its own generator derived from (seed, i), so images are made in parallel and the files are byte-identical for a
 /// given seed whatever the thread timing. See docs/data.md.
 /// </summary>
-public static class SyntheticDataset
+public static partial class SyntheticDataset
 {
     public const string CaptionsFile = "captions.json", SplitsFile = "splits.json", ObjectsFile = "objects.json", ImagesDir = "images";
 
@@ -22,7 +22,13 @@ public static class SyntheticDataset
         if (File.Exists(outDir)) throw new SpotlightException($"{outDir}: exists and is a file, not a directory");
         if (!overwrite && File.Exists(Path.Combine(outDir, CaptionsFile)))
             throw new SpotlightException($"{outDir}: already holds a data set ({CaptionsFile}); pass --overwrite to replace it");
-        Directory.CreateDirectory(Path.Combine(outDir, ImagesDir));
+        var imagesDir = Path.Combine(outDir, ImagesDir);
+        Directory.CreateDirectory(imagesDir);
+        // Remove the old captions first: until the new ones are written, the directory must not load.
+        File.Delete(Path.Combine(outDir, CaptionsFile));
+        // Images of an earlier, larger set would otherwise linger beside the new ones.
+        foreach (var old in Directory.EnumerateFiles(imagesDir, "*.png").Where(f => GeneratedName().IsMatch(Path.GetFileName(f))))
+            File.Delete(old);
 
         var scenes = new SyntheticScene[config.Total];
         var captions = new string[config.Total][];
@@ -41,7 +47,6 @@ public static class SyntheticDataset
         });
 
         var splits = Enumerable.Range(0, config.Total).Select(i => SplitOf(config, i)).ToArray();
-        WriteJson(Path.Combine(outDir, CaptionsFile), w => WriteCaptions(w, config, scenes, captions));
         WriteJson(Path.Combine(outDir, SplitsFile), w =>
         {
             w.WriteStartObject();
@@ -49,10 +54,15 @@ public static class SyntheticDataset
             w.WriteEndObject();
         });
         WriteJson(Path.Combine(outDir, ObjectsFile), w => SyntheticObjects.Write(w, scenes));
+        // Last: the loader looks for captions.json, so an interrupted run leaves nothing that loads.
+        WriteJson(Path.Combine(outDir, CaptionsFile), w => WriteCaptions(w, config, scenes, captions));
 
         var perSplit = splits.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         return new SynthSummary(outDir, config.Total, config.Total * SynthConfig.CaptionsPerImage, perSplit);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{6}\.png$")]
+    private static partial System.Text.RegularExpressions.Regex GeneratedName();
 
     private static string SplitOf(SynthConfig config, int index) =>
         index < config.Train ? "train" : index < config.Train + config.Val ? "val" : "test";
