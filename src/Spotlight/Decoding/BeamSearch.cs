@@ -34,7 +34,7 @@ public static class BeamSearch
 
         using var noGrad = no_grad();
         using var decodeScope = NewDisposeScope();
-        var device = DecodeSupport.DeviceOf(initial);
+        var device = options.Device ?? DecodeSupport.DeviceOf(initial);
         var beamSize = options.BeamSize;
         var active = Enumerable.Range(0, batchSize).ToList();    // items still decoding, in row order
         var width = 1;                                           // rows per active item
@@ -47,9 +47,8 @@ public static class BeamSearch
             using var stepScope = NewDisposeScope();
             var output = step(DecodeSupport.InputTokens(paths, options.StartToken, device), state);
             var (vocab, sources) = DecodeSupport.Check(output, paths.Count, options);
-            var scores = DecodeSupport.Scores(output);
+            var scores = DecodeSupport.CandidateScores(output, logProbs, device);
             StepMasks.Apply(scores, paths, logProbs.Select(double.IsFinite).ToArray(), t, options);
-            scores.add_(tensor(logProbs.ToArray(), device: device).unsqueeze(1));
             var candidates = (int)Math.Min(2L * beamSize, (long)width * vocab);
             var (top, index) = scores.view(active.Count, width * vocab).topk(candidates, dim: 1);
             var topHost = top.cpu().data<double>().ToArray();

@@ -27,6 +27,8 @@ public enum LengthPenaltyKind
 /// score of complete hypotheses; needs a step function that returns attention. <c>SourceMask</c> ((batch, sources),
 /// true or 1 where a source is real) leaves padded sources out of it.</item>
 /// <item><c>NBest</c>: hypotheses returned per item by beam search (at most <c>BeamSize</c>).</item>
+/// <item><c>Device</c>: where the decoder makes its token tensors; null: the device of the initial state's first
+/// tensor, or the CPU when the state lists none (set it for a GPU model whose state lists no tensors).</item>
 /// </list>
 /// </summary>
 public sealed record DecodeOptions(
@@ -41,7 +43,8 @@ public sealed record DecodeOptions(
     int NBest = 1,
     int MinLength = 0,
     Tensor? MaxLengthPerItem = null,
-    Tensor? SourceMask = null)
+    Tensor? SourceMask = null,
+    Device? Device = null)
 {
     /// <summary>Throws a one-line <see cref="SpotlightException"/> naming the first bad value.</summary>
     public void Validate()

@@ -35,8 +35,15 @@ internal static class DecodeSupport
         return (vocab, (int)output.Attention.shape[1]);
     }
 
-    /// <summary>The step's log-probs as a float64 copy, safe to mask in place and to sum without drift.</summary>
-    public static Tensor Scores(StepOutput output) => output.LogProbs.to_type(ScalarType.Float64, copy: true);
+    /// <summary>
+    /// Candidate scores (rows, vocab) float64: each row's log-prob so far plus the step's log-probs, in one pass
+    /// (float32 + float64 promotes, exactly as (double)lp + cum). A fresh tensor, safe to mask in place.
+    /// </summary>
+    public static Tensor CandidateScores(StepOutput output, IReadOnlyList<double> rowLogProbs, Device device)
+    {
+        using var cumulative = tensor(rowLogProbs.ToArray(), device: device);
+        return output.LogProbs.detach() + cumulative.unsqueeze(1);
+    }
 
     /// <summary>Attention (rows, sources) copied to the host row-major, or null.</summary>
     public static float[]? HostAttention(StepOutput output) =>

@@ -26,7 +26,7 @@ public static class Greedy
 
         using var noGrad = no_grad();
         using var decodeScope = NewDisposeScope();
-        var device = DecodeSupport.DeviceOf(initial);
+        var device = options.Device ?? DecodeSupport.DeviceOf(initial);
         var items = Enumerable.Range(0, batchSize).ToList();      // the item of each row
         var paths = new List<PathNode?>(new PathNode?[batchSize]);
         var logProbs = new List<double>(new double[batchSize]);
@@ -37,10 +37,11 @@ public static class Greedy
             using var stepScope = NewDisposeScope();
             var output = step(DecodeSupport.InputTokens(paths, options.StartToken, device), state);
             var (_, sources) = DecodeSupport.Check(output, items.Count, options);
-            var scores = DecodeSupport.Scores(output);
+            // Masks write −∞ in place, so they get a copy: the step's own tensor may be held by the model.
+            var scores = StepMasks.Needed(t, options) ? output.LogProbs.detach().clone() : output.LogProbs.detach();
             StepMasks.Apply(scores, paths, Enumerable.Repeat(true, items.Count).ToArray(), t, options);
             var (best, argmax) = scores.max(1);
-            var bestHost = best.cpu().data<double>().ToArray();
+            var bestHost = best.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             var tokenHost = argmax.cpu().data<long>().ToArray();
             var attention = DecodeSupport.HostAttention(output);
 

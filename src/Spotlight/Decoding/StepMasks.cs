@@ -5,6 +5,10 @@ namespace Spotlight.Decoding;
 /// <summary>The constraints applied to a step's scores before choosing tokens: MinLength and n-gram blocking.</summary>
 internal static class StepMasks
 {
+    /// <summary>Whether <see cref="Apply"/> can change anything at this step.</summary>
+    public static bool Needed(int step, DecodeOptions options) =>
+        step < options.MinLength || (options.NoRepeatNgram > 0 && step > 0);
+
     /// <summary>
     /// Sets forbidden (row, token) entries of <paramref name="scores"/> (rows, vocab) to −∞ in place.
     /// <paramref name="paths"/>[row] is the row's path so far (null before the first token); rows whose
@@ -14,6 +18,7 @@ internal static class StepMasks
         DecodeOptions options)
     {
         // Every row has generated exactly `step` tokens, so MinLength blocks <end> in all rows or none.
+        if (!Needed(step, options)) return;
         if (step < options.MinLength) scores.select(1, options.EndToken).fill_(double.NegativeInfinity);
         if (options.NoRepeatNgram == 0 || step == 0) return;
 

@@ -81,6 +81,32 @@ public class BatchingTests
         }
     }
 
+    [Fact]
+    public void Source_mask_leaves_each_items_padded_sources_out_of_the_coverage_penalty()
+    {
+        // 8 sources and at most 6 steps: some coverage stays below 1, so masking a source changes the penalty.
+        var model = new ToyModel(vocab: 7, sources: 8, seed: 8);
+        var initial = model.Initial(2, 4);
+        bool[][] masks = [[true, true, true, true, true, false, false, false], [.. Enumerable.Repeat(true, 8)]];
+        var flat = masks.SelectMany(m => m).Select(real => real ? 1L : 0L).ToArray();
+        var options = new DecodeOptions(BeamSize: 3, MaxLength: 6, NBest: 2, CoverageBeta: 0.5,
+            SourceMask: tensor(flat).view(2, 8));
+
+        var beam = BeamSearch.Decode(model.Step, initial, 2, options);
+
+        for (var item = 0; item < 2; item++)
+        {
+            foreach (var h in beam[item])
+            {
+                var length = h.Tokens.Length + (h.Finished ? 1 : 0);
+                Assert.Equal(HypothesisScore.Score(options, h.LogProb, length, h.Attention, masks[item]), h.Score, 1e-12);
+            }
+        }
+        var first = beam[0][0];
+        var firstLength = first.Tokens.Length + (first.Finished ? 1 : 0);
+        Assert.NotEqual(HypothesisScore.Score(options, first.LogProb, firstLength, first.Attention, null), first.Score, 1e-6);
+    }
+
     private static void AssertIdentical(IReadOnlyList<Hypothesis> expected, IReadOnlyList<Hypothesis> actual)
     {
         Assert.Equal(expected.Count, actual.Count);

@@ -44,6 +44,31 @@ public class LifetimeTests
         Assert.Single(greedyCounts.Skip(2).Distinct());
     }
 
+    [Fact]
+    public void A_state_that_selects_in_place_and_owns_its_tensors_decodes_the_same_and_leaks_nothing()
+    {
+        // The Transformer's KeyValueCache pattern: Select works in place and the state lists no tensors.
+        var model = new ToyModel(vocab: 8, sources: 3, seed: 6);
+        var initial = model.Initial(4, 2);
+        var options = new DecodeOptions(BeamSize: 3, MaxLength: 10, NBest: 2);
+        var expectedBeam = BeamSearch.Decode(model.Step, initial, 4, options);
+        var expectedGreedy = Greedy.Decode(model.Step, initial, 4, options);
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        using (var state = new InPlaceState(initial))
+        {
+            var beam = BeamSearch.Decode((tokens, s) => InPlaceState.Step(model, tokens, s), state, 4, options);
+            for (var item = 0; item < 4; item++) ExactnessTests.AssertSameHypotheses(expectedBeam[item], beam[item]);
+        }
+        using (var state = new InPlaceState(initial))
+        {
+            var greedy = Greedy.Decode((tokens, s) => InPlaceState.Step(model, tokens, s), state, 4, options);
+            ExactnessTests.AssertSameHypotheses(expectedGreedy, greedy);
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     [Theory]
     [InlineData(0, 1, "BeamSize")]
     [InlineData(3, 4, "NBest")]

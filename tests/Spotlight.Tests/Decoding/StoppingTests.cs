@@ -30,6 +30,25 @@ public class StoppingTests
     }
 
     [Fact]
+    public void With_a_length_penalty_a_short_finished_hypothesis_waits_for_longer_ones_that_may_still_win()
+    {
+        // Average penalty, α = 1 (score = log-prob / length). Root: end .74, x .26; then y .98 / end .02, and after
+        // x y y y y: end .99. Step 1 finishes "" with score ln .74 = −0.301. The open x (ln .26 = −1.347) could still
+        // reach −1.347 / 6 = −0.2245 at the maximum length 6, so decoding must go on (a bound taken at the next
+        // length, −1.347 / 2, would stop here). x y y y y end scores (ln .26 + 4 ln .98 + ln .99) / 6 = −0.2396: it wins.
+        var model = new PrefixModel(5, [0, 0, 0.02, 0.98, 0])
+            .With([], [0.26, 0, 0.74, 0, 0])
+            .With([X, Y, Y, Y, Y], [0, 0, 0.99, 0.01, 0]);
+        var options = new DecodeOptions(BeamSize: 2, MaxLength: 6, LengthPenalty: LengthPenaltyKind.Average, LengthAlpha: 1);
+
+        var best = BeamSearch.Decode(model.Step, model.Initial(1), 1, options)[0][0];
+
+        Assert.Equal([X, Y, Y, Y, Y], best.Tokens);
+        Assert.True(best.Finished);
+        Assert.Equal((Math.Log(0.26) + 4 * Math.Log(0.98) + Math.Log(0.99)) / 6, best.Score, 1e-6);
+    }
+
+    [Fact]
     public void Beam_search_is_not_monotone_in_width_so_a_wider_beam_can_lose_to_greedy()
     {
         // Root: x .5, y .3, w .2. After x: w .28, others .24 (end included). After y: x .51, w .49.
