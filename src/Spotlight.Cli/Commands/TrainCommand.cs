@@ -24,11 +24,12 @@ public static class TrainCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
         var resume = new Option<string?>("--resume") { Description = "continue from a .checkpoint file" };
         var minutes = new Option<double?>("--minutes") { Description = "stop training after this many minutes" };
+        var lambda = new Option<float>("--attention-penalty") { Description = "λ of the doubly stochastic attention penalty (Xu et al. eq. 14)", DefaultValueFactory = _ => new CaptionerConfig(5).DoublyStochasticLambda };
         var threads = CommonOptions.Threads();
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell).")
         {
-            data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, threads,
+            data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -38,6 +39,7 @@ public static class TrainCommand
             {
                 Attention = ParseAttention(parse.GetValue(attention)!),
                 Cell = parse.GetValue(decoder) == "gru" ? DecoderCellKind.Gru : DecoderCellKind.Lstm,
+                DoublyStochasticLambda = parse.GetValue(lambda),
             };
             var options = new CaptionTrainingOptions
             {
