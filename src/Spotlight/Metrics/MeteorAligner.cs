@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Spotlight.Metrics;
 
 /// <summary>The chosen alignment of one hypothesis (line 1) with one reference (line 2), with METEOR's counts.</summary>
@@ -27,6 +29,9 @@ internal sealed class MeteorAligner
     private readonly WordNetSynonyms? synonyms;
     private readonly ParaphraseTable? paraphrases;
     private readonly HashSet<string> functionWords;
+    // Caption vocabularies are small, so each word is stemmed and looked up in WordNet once per scorer.
+    private readonly ConcurrentDictionary<string, int> stemKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HashSet<long>> synsets = new(StringComparer.Ordinal);
 
     public MeteorAligner(IReadOnlyList<MeteorModule> modules, int beamSize, WordNetSynonyms? synonyms,
         ParaphraseTable? paraphrases, IEnumerable<string> functionWords)
@@ -49,8 +54,8 @@ internal sealed class MeteorAligner
             switch (modules[stage])
             {
                 case MeteorModule.Exact: MeteorMatcher.Exact(stage, s); break;
-                case MeteorModule.Stem: MeteorMatcher.Stem(stage, s, words1, words2); break;
-                case MeteorModule.Synonym: MeteorMatcher.Synonym(stage, s, words1, words2, synonyms!); break;
+                case MeteorModule.Stem: MeteorMatcher.Stem(stage, s, words1, words2, StemKey); break;
+                case MeteorModule.Synonym: MeteorMatcher.Synonym(stage, s, words1, words2, SynsetsOf); break;
                 case MeteorModule.Paraphrase: MeteorMatcher.Paraphrase(stage, s, words1, words2, paraphrases!); break;
             }
         }
@@ -68,6 +73,17 @@ internal sealed class MeteorAligner
         var best = Resolve(s, start);
         return Summarize(words1, words2, best.Matches);
     }
+
+    private int StemKey(string word) =>
+        stemKeys.GetOrAdd(word, w => MeteorText.JavaHash(SnowballEnglishStemmer.Stem(w)));
+
+    // A word's own synsets plus those of its base form (METEOR's SynonymMatcher).
+    private HashSet<long> SynsetsOf(string word) => synsets.GetOrAdd(word, w =>
+    {
+        var set = new HashSet<long>(synonyms!.Synsets(w));
+        set.UnionWith(synonyms.StemSynsets(w));
+        return set;
+    });
 
     private Path Resolve(MeteorStage s, Path start)
     {

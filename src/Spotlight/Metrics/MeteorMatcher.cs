@@ -57,26 +57,23 @@ internal static class MeteorMatcher
                 if (s.Keys1[i] == s.Keys2[j]) s.Add(new MeteorMatch(j, 1, i, 1, stage));
     }
 
-    public static void Stem(int stage, MeteorStage s, IReadOnlyList<string> words1, IReadOnlyList<string> words2)
+    /// <summary><paramref name="stemKey"/> gives the Java hash of a word's Snowball stem.</summary>
+    public static void Stem(int stage, MeteorStage s, IReadOnlyList<string> words1, IReadOnlyList<string> words2,
+        Func<string, int> stemKey)
     {
-        var stems1 = words1.Select(w => MeteorText.JavaHash(SnowballEnglishStemmer.Stem(w))).ToArray();
-        var stems2 = words2.Select(w => MeteorText.JavaHash(SnowballEnglishStemmer.Stem(w))).ToArray();
+        var stems1 = words1.Select(stemKey).ToArray();
+        var stems2 = words2.Select(stemKey).ToArray();
         for (int j = 0; j < stems2.Length; j++)
             for (int i = 0; i < stems1.Length; i++)
                 if (stems1[i] == stems2[j] && s.Keys1[i] != s.Keys2[j]) s.Add(new MeteorMatch(j, 1, i, 1, stage));
     }
 
+    /// <summary><paramref name="synsets"/> gives a word's synsets together with its base form's.</summary>
     public static void Synonym(int stage, MeteorStage s, IReadOnlyList<string> words1, IReadOnlyList<string> words2,
-        WordNetSynonyms synonyms)
+        Func<string, HashSet<long>> synsets)
     {
-        HashSet<long> SetsOf(string w)
-        {
-            var set = new HashSet<long>(synonyms.Synsets(w));
-            set.UnionWith(synonyms.StemSynsets(w));
-            return set;
-        }
-        var sets1 = words1.Select(SetsOf).ToArray();
-        var sets2 = words2.Select(SetsOf).ToArray();
+        var sets1 = words1.Select(synsets).ToArray();
+        var sets2 = words2.Select(synsets).ToArray();
         for (int j = 0; j < sets2.Length; j++)
             for (int i = 0; i < sets1.Length; i++)
                 if (sets1[i].Overlaps(sets2[j]) && s.Keys1[i] != s.Keys2[j])
