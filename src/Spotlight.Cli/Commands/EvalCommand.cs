@@ -19,12 +19,14 @@ public static class EvalCommand
         var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
         var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
+        var threads = CommonOptions.Threads();
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json,
+            model, data, split, beam, results, json, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             var dataset = CaptionDataset.Load(parse.GetValue(data)!);
             var images = dataset.Split(parse.GetValue(split)!).Images;

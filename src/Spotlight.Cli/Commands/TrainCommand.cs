@@ -25,11 +25,13 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "continue from a .checkpoint file" };
         var minutes = new Option<double?>("--minutes") { Description = "stop training after this many minutes" };
         var lambda = new Option<float>("--attention-penalty") { Description = "λ of the doubly stochastic attention penalty (Xu et al. eq. 14)", DefaultValueFactory = _ => new CaptionerConfig(5).DoublyStochasticLambda };
+        var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
+        init.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell).")
         {
-            data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, threads,
+            data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, init, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -40,6 +42,7 @@ public static class TrainCommand
                 Attention = ParseAttention(parse.GetValue(attention)!),
                 Cell = parse.GetValue(decoder) == "gru" ? DecoderCellKind.Gru : DecoderCellKind.Lstm,
                 DoublyStochasticLambda = parse.GetValue(lambda),
+                InitFromMeanRegion = parse.GetValue(init) == "mean",
             };
             var options = new CaptionTrainingOptions
             {

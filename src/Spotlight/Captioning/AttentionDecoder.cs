@@ -44,9 +44,11 @@ public sealed class AttentionDecoder : Module
     private readonly GRUCell? gru;
     private readonly Dropout dropout;
     private readonly Linear output;
+    private readonly bool initFromMean;
 
     public AttentionDecoder(CaptionerConfig config, int featureDim) : base(nameof(AttentionDecoder))
     {
+        initFromMean = config.InitFromMeanRegion;
         embedding = Embedding(config.VocabSize, config.EmbedDim);
         switch (config.Attention)
         {
@@ -83,7 +85,9 @@ public sealed class AttentionDecoder : Module
     /// <summary>h₀ and c₀ from the mean annotation vector (§3.1.2), regions prepared once for every later step.</summary>
     public CaptionDecoderState Start(Tensor regions)             // regions (batch, n, featureDim)
     {
-        var mean = regions.mean([1]);
+        // With InitFromMeanRegion off, h₀/c₀ are learned constants (the biases): the image then reaches the decoder
+        // only through attention, which makes attention carry the content instead of the initial state.
+        var mean = initFromMean ? regions.mean([1]) : torch.zeros(regions.shape[0], regions.shape[2], dtype: regions.dtype, device: regions.device);
         var h = initH.forward(mean);
         var c = initC?.forward(mean);
         return new CaptionDecoderState(h, c, attention.Prepare(regions, null));

@@ -14,8 +14,9 @@ public static class CaptionMetricSuite
         var ids = hypotheses.Keys.ToList();
         var refs = ReferenceCaptions.From("references", ids.Select(id => (id, references[id])));
         var cands = new CandidateCaptions("generated captions", ids.Select(id => (id, hypotheses[id])).ToList());
-        var names = withMeteor && CaptionMetrics.IsRegistered("meteor") ? "bleu,rouge,cider-d,meteor" : "bleu,rouge,cider-d";
-        var report = CaptionEvaluator.Evaluate(refs, cands, new EvaluationOptions(CaptionMetrics.Parse(names)));
+        var metrics = new List<ICaptionMetric> { new Bleu(), new RougeL(), new CiderD() };
+        if (withMeteor) metrics.Add(new MeteorCaptionMetric());
+        var report = CaptionEvaluator.Evaluate(refs, cands, new EvaluationOptions(metrics));
         double? meteor = report.Corpus.TryGetValue(MetricNames.Meteor, out var m) ? m : null;
         return new CaptionMetricValues(
             [report.Corpus[MetricNames.Bleu1], report.Corpus[MetricNames.Bleu2], report.Corpus[MetricNames.Bleu3], report.Corpus[MetricNames.Bleu4]],

@@ -21,6 +21,7 @@ public sealed record CaptionerConfig(
     float Dropout = 0.3f,
     float DoublyStochasticLambda = 1f,   // Xu et al. 2015, eq. 14
     int MaxLength = 24,                  // tokens per caption including <start> and <end>
+    bool InitFromMeanRegion = true,      // h₀, c₀ = f(mean region) as in §3.1.2; false: learned constants
     SmallCnnConfig? Encoder = null)
 {
     public SmallCnnConfig EncoderConfig => Encoder ?? new SmallCnnConfig();

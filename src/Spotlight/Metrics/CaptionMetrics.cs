@@ -14,20 +14,16 @@ public static class CaptionMetrics
         ["cider-d"] = () => new CiderD(),
         ["ciderd"] = () => new CiderD(),
         ["cider"] = () => new Cider(),
+        ["meteor"] = () => new MeteorCaptionMetric(),
     };
 
     private static readonly object Gate = new();
 
-    public const string Default = "bleu,rouge,cider-d,cider";
+    public const string Default = "bleu,meteor,rouge,cider-d,cider";
 
     public static void Register(string name, Func<ICaptionMetric> factory)
     {
         lock (Gate) Factories[name] = factory;
-    }
-
-    public static bool IsRegistered(string name)
-    {
-        lock (Gate) return Factories.ContainsKey(name);
     }
 
     /// <summary>Parses a comma-separated list; an unknown name is a SpotlightException listing the known ones.</summary>
