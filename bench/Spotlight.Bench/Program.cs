@@ -5,7 +5,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase) { ["metrics"] = MetricsBench.Run };
+        var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["demo-step"] = DemoStepBench.Run,
+            ["metrics"] = MetricsBench.Run,
+        };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
             Console.Error.WriteLine($"usage: Spotlight.Bench <{string.Join("|", benches.Keys)}>");

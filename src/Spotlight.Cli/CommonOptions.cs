@@ -11,5 +11,17 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "CPU threads for libtorch (0 = libtorch's default)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static void ApplyThreads(int threads)
+    {
+        if (threads < 0) throw new SpotlightException($"--threads must be ≥ 0, got {threads}");
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+    }
+
     public static void Notice(string message) => Console.Error.WriteLine($"notice: {message}");
 }

@@ -11,8 +11,12 @@ public static class Program
     {
         var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting).");
         root.Subcommands.Add(InfoCommand.Create());
-        root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(CaptionCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
 }

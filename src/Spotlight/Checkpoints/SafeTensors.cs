@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using System.Buffers.Binary;
 using TorchSharp;
 using static TorchSharp.torch;

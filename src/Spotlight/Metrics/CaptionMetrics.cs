@@ -14,11 +14,12 @@ public static class CaptionMetrics
         ["cider-d"] = () => new CiderD(),
         ["ciderd"] = () => new CiderD(),
         ["cider"] = () => new Cider(),
+        ["meteor"] = () => new MeteorCaptionMetric(),
     };
 
     private static readonly object Gate = new();
 
-    public const string Default = "bleu,rouge,cider-d,cider";
+    public const string Default = "bleu,meteor,rouge,cider-d,cider";
 
     public static void Register(string name, Func<ICaptionMetric> factory)
     {

@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using SkiaSharp;
 
 namespace Spotlight.Vision;
@@ -13,5 +14,5 @@ public static class PngFile
         return data.ToArray();
     }
 
-    public static void Save(SKBitmap bitmap, string path) => AtomicFile.WriteAllBytes(path, Encode(bitmap));
+    public static void Save(SKBitmap bitmap, string path) => AtomicFile.WriteAllBytes(path, Encode(bitmap), flushToDisk: false);
 }

@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using Spotlight.Checkpoints;
 using static TorchSharp.torch;
 

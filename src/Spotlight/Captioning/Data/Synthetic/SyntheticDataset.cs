@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using System.Text.Json;
 using Spotlight.Vision;
 

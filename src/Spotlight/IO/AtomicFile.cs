@@ -1,4 +1,4 @@
-namespace Spotlight.Checkpoints;
+namespace Spotlight.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old complete file or the new complete file, never a half-written
@@ -10,7 +10,11 @@ public static class AtomicFile
     /// <summary>Temporary files start with this, so a crash's leftovers are easy to recognise and delete.</summary>
     public const string TempPrefix = ".spotlight-tmp-";
 
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="path">the file to replace</param>
+    /// <param name="write">writes the whole new content</param>
+    /// <param name="flushToDisk">fsync before the rename (model files, checkpoints); false for cheap, re-creatable
+    /// files such as thousands of generated PNGs, which are still never seen half-written.</param>
+    public static void Write(string path, Action<Stream> write, bool flushToDisk = true)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
@@ -21,7 +25,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
             File.Move(temp, fullPath, overwrite: true);
         }
@@ -30,6 +34,12 @@ public static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool flushToDisk = true)
+    {
+        var copy = bytes.ToArray();
+        Write(path, s => s.Write(copy), flushToDisk);
     }
 
     public static void WriteAllText(string path, string text) =>

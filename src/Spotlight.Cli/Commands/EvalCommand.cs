@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spotlight.Captioning;
+using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
+
+namespace Spotlight.Cli.Commands;
+
+/// <summary><c>spotlight eval MODEL --data PATH</c>: generated captions scored with the COCO metrics.</summary>
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
+        var data = new Option<string>("--data") { Description = "dataset folder", Required = true };
+        var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
+        var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
+        var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
+        var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
+        {
+            model, data, split, beam, results, json, threads,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            using var captioner = CaptionModel.Load(parse.GetValue(model)!);
+            var dataset = CaptionDataset.Load(parse.GetValue(data)!);
+            var images = dataset.Split(parse.GetValue(split)!).Images;
+            if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");
+            var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
+            var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
+            var report = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam)), objects);
+            if (parse.GetValue(results) is string path) WriteResults(path, report);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.Scores));
+            else AnsiConsole.Write(ScoreTable(report.Scores, $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}"));
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Table ScoreTable(CaptionScores s, string title)
+    {
+        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);
+        var table = new Table().Title(Markup.Escape(title)).AddColumn("metric").AddColumn(new TableColumn("score").RightAligned());
+        table.AddRow("BLEU-1", F(s.Bleu1)).AddRow("BLEU-2", F(s.Bleu2)).AddRow("BLEU-3", F(s.Bleu3)).AddRow("BLEU-4", F(s.Bleu4));
+        table.AddRow("METEOR", s.Meteor is double m ? F(m) : "n/a");
+        table.AddRow("ROUGE-L", F(s.RougeL)).AddRow("CIDEr-D", F(s.CiderD));
+        if (s.Grounding.Words > 0)
+        {
+            table.AddRow("grounding accuracy", F(s.Grounding.Accuracy));
+            table.AddRow("grounding chance", F(s.Grounding.Chance));
+        }
+        table.AddRow("images", s.Images.ToString(CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    /// <summary>COCO results format; the id is written as a number when the dataset's id is numeric.</summary>
+    public static void WriteResults(string path, CaptionEvaluationReport report)
+    {
+        var rows = report.Captions.Select(c => new Dictionary<string, object>
+        {
+            ["image_id"] = long.TryParse(c.Image.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : c.Image.Id,
+            ["caption"] = c.Result.Caption,
+        });
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(rows));
+        File.Move(temp, path, overwrite: true);
+    }
+}

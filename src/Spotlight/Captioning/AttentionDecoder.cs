@@ -1,0 +1,134 @@
+using Spotlight.Attention;
+using Spotlight.Decoding;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Spotlight.Captioning;
+
+/// <summary>The decoder's recurrent state for a batch of rows (images × beams): h, c (LSTM only) and the prepared regions.</summary>
+public sealed record CaptionDecoderState(Tensor H, Tensor? C, AttentionMemory Memory) : IDecoderState
+{
+    public IDecoderState Select(Tensor rowIndices) =>
+        new CaptionDecoderState(H.index_select(0, rowIndices), C?.index_select(0, rowIndices), Memory.Select(rowIndices));
+
+    public IEnumerable<Tensor> Tensors
+    {
+        get
+        {
+            yield return H;
+            if (C is not null) yield return C;
+            yield return Memory.Values;
+            yield return Memory.Keys;
+            if (Memory.Mask is not null) yield return Memory.Mask;
+        }
+    }
+}
+
+/// <summary>
+/// Show, Attend and Tell's decoder (Xu et al. 2015, §3.1.2): at each word the previous hidden state queries the
+/// image regions, a gate β = σ(W_β h) scales the context (§4.2.1), and an LSTM (or GRU) cell consumes the previous
+/// word's embedding with the gated context.
+/// </summary>
+public sealed class AttentionDecoder : Module
+{
+    private readonly Embedding embedding;
+    private readonly Module attentionModule;
+    private readonly IStepAttention attention;
+    private readonly Linear? queryProjection;   // only scaled dot-product: maps h to the key size
+    private readonly Linear gate;               // f_β
+    private readonly Linear initH;
+    private readonly Linear? initC;
+    private readonly LSTMCell? lstm;
+    private readonly GRUCell? gru;
+    private readonly Dropout dropout;
+    private readonly Linear output;
+    private readonly bool initFromMean;
+
+    public AttentionDecoder(CaptionerConfig config, int featureDim) : base(nameof(AttentionDecoder))
+    {
+        initFromMean = config.InitFromMeanRegion;
+        embedding = Embedding(config.VocabSize, config.EmbedDim);
+        switch (config.Attention)
+        {
+            case AttentionKind.Additive:
+                var additive = new AdditiveAttention(new AttentionConfig(config.DecoderDim, featureDim, config.AttentionDim));
+                (attentionModule, attention) = (additive, additive);
+                break;
+            case AttentionKind.ScaledDot:
+                var scaled = new ScaledDotProductAttention(new AttentionConfig(featureDim, featureDim));
+                (attentionModule, attention) = (scaled, scaled);
+                queryProjection = Linear(config.DecoderDim, featureDim);
+                break;
+            default:
+                var multi = new MultiHeadAttention(new AttentionConfig(config.DecoderDim, featureDim, Heads: config.Heads));
+                (attentionModule, attention) = (multi, multi);
+                break;
+        }
+        gate = Linear(config.DecoderDim, attention.ContextDim);
+        initH = Linear(featureDim, config.DecoderDim);
+        if (config.Cell == DecoderCellKind.Lstm)
+        {
+            initC = Linear(featureDim, config.DecoderDim);
+            lstm = LSTMCell(config.EmbedDim + attention.ContextDim, config.DecoderDim);
+        }
+        else
+        {
+            gru = GRUCell(config.EmbedDim + attention.ContextDim, config.DecoderDim);
+        }
+        dropout = Dropout(config.Dropout);
+        output = Linear(config.DecoderDim, config.VocabSize);
+        RegisterComponents();
+    }
+
+    /// <summary>h₀ and c₀ from the mean annotation vector (§3.1.2), regions prepared once for every later step.</summary>
+    public CaptionDecoderState Start(Tensor regions)             // regions (batch, n, featureDim)
+    {
+        // With InitFromMeanRegion off, h₀/c₀ are learned constants (the biases): the image then reaches the decoder
+        // only through attention, which makes attention carry the content instead of the initial state.
+        var mean = initFromMean ? regions.mean([1]) : torch.zeros(regions.shape[0], regions.shape[2], dtype: regions.dtype, device: regions.device);
+        var h = initH.forward(mean);
+        var c = initC?.forward(mean);
+        return new CaptionDecoderState(h, c, attention.Prepare(regions, null));
+    }
+
+    /// <summary>One word: returns the logits (batch, vocab), the new state and α (batch, n).</summary>
+    public (Tensor Logits, CaptionDecoderState State, Tensor Alpha) Step(Tensor previousTokens, CaptionDecoderState state)
+    {
+        var embedded = embedding.forward(previousTokens);                    // (batch, embed)
+        var query = queryProjection is null ? state.H : queryProjection.forward(state.H);
+        var (context, alpha) = attention.Attend(state.Memory, query);        // (batch, ctx), (batch, n)
+        var gated = functional.sigmoid(gate.forward(state.H)) * context;      // β_t · z_t
+        var input = torch.cat([embedded, gated], 1);
+        Tensor h;
+        Tensor? c = null;
+        if (lstm is not null) (h, c) = lstm.forward(input, (state.H, state.C!));
+        else h = gru!.forward(input, state.H);
+        var logits = output.forward(dropout.forward(h));
+        return (logits, new CaptionDecoderState(h, c, state.Memory), alpha);
+    }
+
+    /// <summary>Adapter for the shared decoders in <see cref="Spotlight.Decoding"/>.</summary>
+    public StepOutput DecodeStep(Tensor tokens, IDecoderState state)
+    {
+        var (logits, next, alpha) = Step(tokens, (CaptionDecoderState)state);
+        return new StepOutput(functional.log_softmax(logits, 1), next, alpha);
+    }
+
+    /// <summary>Teacher forcing over a whole batch: inputs (batch, T) → logits (batch, T, vocab), α (batch, T, n).</summary>
+    public (Tensor Logits, Tensor Alphas) forward(Tensor regions, Tensor inputs)
+    {
+        var state = Start(regions);
+        var logits = new List<Tensor>();
+        var alphas = new List<Tensor>();
+        for (long t = 0; t < inputs.shape[1]; t++)
+        {
+            var (stepLogits, next, alpha) = Step(inputs[.., (int)t], state);
+            logits.Add(stepLogits);
+            alphas.Add(alpha);
+            state = next;
+        }
+        return (torch.stack(logits, 1), torch.stack(alphas, 1));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spotlight.Checkpoints;
+using Spotlight.Decoding;
+using Spotlight.Text;
+using Spotlight.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spotlight.Captioning;
+
+/// <summary>Per-token attention over the encoder's grid: one row of GridHeight·GridWidth weights per word.</summary>
+public sealed record AttentionMaps(int GridHeight, int GridWidth, float[][] Weights);
+
+/// <summary>One captioned image.</summary>
+public sealed record CaptionResult(
+    string Source, string Caption, IReadOnlyList<string> Tokens, double LogProb, double Score, bool Finished,
+    AttentionMaps Attention, IReadOnlyList<CaptionAlternative> Alternatives);
+
+public sealed record CaptionAlternative(string Caption, double LogProb, double Score);
+
+/// <summary>How to caption: beam width, length limit, length normalisation, alternatives.</summary>
+public sealed record CaptionOptions(int Beam = 3, int? MaxLength = null, double LengthAlpha = 0.0, int Alternatives = 1, int BatchSize = 32)
+{
+    public void Validate(int modelMaxLength)
+    {
+        if (Beam is < 1 or > 50) throw new SpotlightException($"beam must be between 1 and 50, got {Beam}");
+        if (MaxLength is < 1 or > 200) throw new SpotlightException($"max length must be between 1 and 200, got {MaxLength}");
+        if (Alternatives < 1 || Alternatives > Beam) throw new SpotlightException($"alternatives must be between 1 and the beam ({Beam})");
+        if (BatchSize < 1) throw new SpotlightException("batch size must be positive");
+        _ = modelMaxLength;
+    }
+}
+
+/// <summary>
+/// A trained captioner with everything needed to use it: the network, its config, the vocabulary and the image
+/// preprocessing it was trained with. This is what one <c>.spotlight</c> file holds.
+/// </summary>
+public sealed class CaptionModel : IDisposable
+{
+    public const string Kind = "captioner";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,   // a best score of -∞ before any validation
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public CaptionModel(Captioner network, Vocabulary vocabulary, ImagePreprocessing preprocessing, string? summaryJson = null)
+    {
+        Network = network;
+        Vocabulary = vocabulary;
+        Preprocessing = preprocessing;
+        SummaryJson = summaryJson;
+    }
+
+    public Captioner Network { get; }
+    public Vocabulary Vocabulary { get; }
+    public ImagePreprocessing Preprocessing { get; }
+    /// <summary>Training data summary and validation scores, as JSON (shown by the model card).</summary>
+    public string? SummaryJson { get; set; }
+    public CaptionerConfig Config => Network.Config;
+
+    public void Save(string path)
+    {
+        var blobs = new Dictionary<string, string>
+        {
+            ["config"] = JsonSerializer.Serialize(Config, Json),
+            ["vocabulary"] = Vocabulary.ToJson(),
+            ["preprocessing"] = JsonSerializer.Serialize(Preprocessing, Json),
+        };
+        if (SummaryJson is not null) blobs["training_summary"] = SummaryJson;
+        ModelFile.Save(path, Kind, Network, blobs);
+    }
+
+    public static CaptionModel Load(string path)
+    {
+        var file = ModelFile.Load(path, Kind);
+        var config = Deserialize<CaptionerConfig>(file.Blobs, "config", path);
+        var preprocessing = Deserialize<ImagePreprocessing>(file.Blobs, "preprocessing", path);
+        if (!file.Blobs.TryGetValue("vocabulary", out var vocabularyJson))
+            throw new SpotlightException($"{path}: model file has no vocabulary");
+        var vocabulary = Vocabulary.FromJson(vocabularyJson);
+        if (vocabulary.Count != config.VocabSize)
+            throw new SpotlightException($"{path}: vocabulary has {vocabulary.Count} tokens but the config says {config.VocabSize}");
+        var network = new Captioner(config);
+        file.LoadInto(network);
+        network.eval();
+        file.Blobs.TryGetValue("training_summary", out var summary);
+        return new CaptionModel(network, vocabulary, preprocessing, summary);
+    }
+
+    private static T Deserialize<T>(IReadOnlyDictionary<string, string> blobs, string name, string path)
+    {
+        if (!blobs.TryGetValue(name, out var json)) throw new SpotlightException($"{path}: model file has no {name}");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new SpotlightException($"{path}: {name} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new SpotlightException($"{path}: {name} is not valid: {e.Message}");
+        }
+    }
+
+    /// <summary>Decodes, preprocesses and captions image files; the first unreadable file stops with its name.</summary>
+    public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions options)
+    {
+        var results = new List<CaptionResult>(paths.Count);
+        foreach (var chunk in paths.Chunk(options.BatchSize))
+        {
+            using var scope = torch.NewDisposeScope();
+            var images = torch.stack(chunk.Select(LoadImage).ToArray());
+            results.AddRange(CaptionTensors(images, chunk, options));
+        }
+        return results;
+    }
+
+    /// <summary>The one preprocessing path for inference, identical to training's (same function, same settings).</summary>
+    public Tensor LoadImage(string path)
+    {
+        return ImageTensor.Load(path, Preprocessing);
+    }
+
+    /// <summary>Captions a batch of preprocessed images (batch, 3, H, W) in one batched search.</summary>
+    public IReadOnlyList<CaptionResult> CaptionTensors(Tensor images, IReadOnlyList<string> sources, CaptionOptions options)
+    {
+        options.Validate(Config.MaxLength);
+        Network.eval();
+        var decode = new DecodeOptions(
+            BeamSize: options.Beam, MaxLength: options.MaxLength ?? Config.MaxLength - 1,
+            StartToken: Vocabulary.Start, EndToken: Vocabulary.End,
+            LengthPenalty: options.LengthAlpha > 0 ? LengthPenaltyKind.Average : LengthPenaltyKind.None,
+            LengthAlpha: options.LengthAlpha, NBest: options.Alternatives);
+        using var scope = torch.NewDisposeScope();
+        var hypotheses = Network.Generate(images, decode);
+        int gridH = Network.Encoder.GridHeight, gridW = Network.Encoder.GridWidth;
+        var results = new List<CaptionResult>(hypotheses.Count);
+        for (int i = 0; i < hypotheses.Count; i++)
+        {
+            var best = hypotheses[i][0];
+            var words = best.Tokens.Select(Vocabulary.Token).ToList();
+            // One map per word; the map that produced <end> is dropped (it has no word to show it on).
+            var maps = (best.Attention ?? []).Take(words.Count).ToArray();
+            var alternatives = hypotheses[i].Select(h => new CaptionAlternative(Vocabulary.Decode(h.Tokens), h.LogProb, h.Score)).ToList();
+            results.Add(new CaptionResult(sources[i], string.Join(' ', words), words, best.LogProb, best.Score,
+                best.Finished, new AttentionMaps(gridH, gridW, maps), alternatives));
+        }
+        return results;
+    }
+
+    public void Dispose() => Network.Dispose();
+}

@@ -1,0 +1,44 @@
+namespace Spotlight.Captioning;
+
+public enum OptimizerKind { Adam, RmsProp }
+
+/// <summary>How to train a captioner. Defaults suit the synthetic scenes on a 2-core CPU.</summary>
+public sealed record CaptionTrainingOptions
+{
+    public int Epochs { get; init; } = 30;
+    public int BatchSize { get; init; } = 64;
+    public double LearningRate { get; init; } = 2e-3;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    public double GradientClipNorm { get; init; } = 5.0;
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Validation generates captions with this beam and scores them; it never uses teacher forcing.</summary>
+    public int ValidationBeam { get; init; } = 3;
+    /// <summary>Caption at most this many validation images per epoch (0 = all) to bound validation time.</summary>
+    public int ValidationImages { get; init; } = 0;
+    /// <summary>Halve (× <see cref="PlateauFactor"/>) the learning rate after this many epochs without a better score.</summary>
+    public int PlateauPatience { get; init; } = 2;
+    public double PlateauFactor { get; init; } = 0.5;
+    /// <summary>Stop after this many epochs without a better validation score.</summary>
+    public int EarlyStopPatience { get; init; } = 6;
+
+    /// <summary>Wall-clock budget for the whole run (the demo's --minutes); null = no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+    /// <summary>Write a resumable checkpoint every this many steps (and at each epoch end); 0 = epoch ends only.</summary>
+    public int CheckpointEvery { get; init; } = 0;
+    /// <summary>Stop after this many optimizer steps in this process (to simulate an interruption in tests).</summary>
+    public int? StopAfterSteps { get; init; }
+    /// <summary>One caption per image per epoch (more frequent validation) or every caption.</summary>
+    public Data.CaptionSampling Sampling { get; init; } = Data.CaptionSampling.OneCaptionPerImage;
+    /// <summary>Words seen fewer times than this in the training captions become &lt;unk&gt;.</summary>
+    public int MinWordCount { get; init; } = 1;
+
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new SpotlightException($"--epochs must be positive, got {Epochs}");
+        if (BatchSize <= 0) throw new SpotlightException($"--batch-size must be positive, got {BatchSize}");
+        if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new SpotlightException($"--lr must be positive, got {LearningRate}");
+        if (ValidationBeam <= 0) throw new SpotlightException($"validation beam must be positive, got {ValidationBeam}");
+        if (GradientClipNorm <= 0) throw new SpotlightException("gradient clip norm must be positive");
+    }
+}

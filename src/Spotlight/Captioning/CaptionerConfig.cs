@@ -1,0 +1,45 @@
+using Spotlight.Vision.Encoders;
+
+namespace Spotlight.Captioning;
+
+public enum AttentionKind { Additive, ScaledDot, MultiHead }
+
+public enum DecoderCellKind { Lstm, Gru }
+
+/// <summary>
+/// Everything that defines a Show-Attend-Tell captioner's shape. Saved inside every model file, so a model loads
+/// without the command line that made it.
+/// </summary>
+public sealed record CaptionerConfig(
+    int VocabSize,
+    int EmbedDim = 64,
+    int DecoderDim = 256,
+    int AttentionDim = 128,
+    AttentionKind Attention = AttentionKind.Additive,
+    int Heads = 4,
+    DecoderCellKind Cell = DecoderCellKind.Lstm,
+    float Dropout = 0.3f,
+    float DoublyStochasticLambda = 1f,   // Xu et al. 2015, eq. 14
+    int MaxLength = 24,                  // tokens per caption including <start> and <end>
+    bool InitFromMeanRegion = true,      // h₀, c₀ = f(mean region) as in §3.1.2; false: learned constants
+    SmallCnnConfig? Encoder = null)
+{
+    public SmallCnnConfig EncoderConfig => Encoder ?? new SmallCnnConfig();
+
+    public static CaptionerConfig Tiny(int vocabSize, int imageSize = 32) => new(
+        vocabSize, EmbedDim: 16, DecoderDim: 32, AttentionDim: 16, Heads: 2, Dropout: 0f,
+        Encoder: new SmallCnnConfig(imageSize, [8, 16, 16]));
+
+    public void Validate()
+    {
+        if (VocabSize < 5) throw new SpotlightException($"vocabulary size {VocabSize} is too small (4 special tokens + words)");
+        if (EmbedDim <= 0 || DecoderDim <= 0 || AttentionDim <= 0)
+            throw new SpotlightException("embedding, decoder and attention sizes must be positive");
+        if (Dropout is < 0f or >= 1f) throw new SpotlightException($"dropout {Dropout} must be in [0, 1)");
+        if (DoublyStochasticLambda < 0f) throw new SpotlightException("the attention regularisation weight must be ≥ 0");
+        if (MaxLength < 3) throw new SpotlightException($"max length {MaxLength} must be at least 3");
+        if (Attention == AttentionKind.MultiHead && DecoderDim % Heads != 0)
+            throw new SpotlightException($"decoder size {DecoderDim} must be divisible by the {Heads} attention heads");
+        EncoderConfig.Validate();
+    }
+}

@@ -1,0 +1,62 @@
+using Spotlight.Captioning;
+using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
+using Spotlight.Text;
+using Spotlight.Vision;
+using Spotlight.Vision.Encoders;
+using TorchSharp;
+
+namespace Spotlight.Tests.Captioning;
+
+/// <summary>A tiny synthetic data set (32 px scenes) shared by the captioning tests, made once per test run.</summary>
+public sealed class TinyCaptioningData : IDisposable
+{
+    public TinyCaptioningData()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "spotlight-captioning-" + Guid.NewGuid().ToString("N"));
+        SyntheticDataset.Generate(new SynthConfig(Train: 64, Val: 8, Test: 8, Size: 32, Seed: 7), Directory);
+        Dataset = CaptionDataset.Load(Directory);
+    }
+
+    public string Directory { get; }
+    public CaptionDataset Dataset { get; }
+
+    public static CaptionerConfig Config(int vocabSize = 5) => CaptionerConfig.Tiny(vocabSize, imageSize: 32);
+
+    public static CaptionTrainingOptions Options => new()
+    {
+        Epochs = 2, BatchSize = 16, LearningRate = 3e-3, Seed = 11, ValidationBeam = 2, ValidationImages = 8,
+    };
+
+    /// <summary>An untrained model whose vocabulary is the training split's: enough to test decoding and files.</summary>
+    public CaptionModel RandomModel(long seed = 3)
+    {
+        var text = new TextConfig(MaxLength: 20);
+        var vocabulary = CaptionEncoding.BuildVocabulary(Dataset.Split("train").Images.SelectMany(i => i.Captions), text);
+        torch.manual_seed(seed);
+        var network = new Captioner(Config(vocabulary.Count));
+        network.eval();
+        return new CaptionModel(network, vocabulary, new ImagePreprocessing(32));
+    }
+
+    public void Dispose()
+    {
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TinyCaptioningCollection : ICollectionFixture<TinyCaptioningData>
+{
+    public const string Name = "tiny captioning data";
+}
+
+/// <summary>Collects step losses for assertions.</summary>
+public sealed class RecordingObserver : ITrainingObserver
+{
+    public List<StepReport> Steps { get; } = [];
+    public List<ValidationReport> Validations { get; } = [];
+    public void OnStep(StepReport report) => Steps.Add(report);
+    public void OnValidation(ValidationReport report) => Validations.Add(report);
+}
