@@ -6,19 +6,7 @@ namespace Spotlight.Metrics;
 /// <summary>JSON reading shared by the caption loaders: every problem becomes one SpotlightException line naming the file.</summary>
 internal static class CaptionJson
 {
-    public static JsonDocument Parse(string path)
-    {
-        if (!File.Exists(path)) throw new SpotlightException($"{path}: file not found");
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = false, MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            throw new SpotlightException($"{path}: not valid JSON ({OneLine(e.Message)})", e);
-        }
-    }
+    public static JsonDocument Parse(string path) => IO.JsonFile.Parse(path);
 
     /// <summary>An image id as text: an integer as its decimal digits, a string as itself; anything else is an error.</summary>
     public static string Id(JsonElement owner, string property, string path, string where)
@@ -61,5 +49,4 @@ internal static class CaptionJson
         return value.ValueKind + " " + (text.Length > 40 ? text[..40] + "…" : text);
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

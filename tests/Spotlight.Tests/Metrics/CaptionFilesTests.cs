@@ -35,7 +35,7 @@ public class CaptionFilesTests
     }
 
     [Theory]
-    [InlineData("{\"images\": [", "not valid JSON")]
+    [InlineData("{\"images\": [", "malformed JSON")]
     [InlineData("[1, 2]", "neither a COCO captions file")]
     [InlineData("{\"images\": [{\"id\": 1}, {\"id\": 1}], \"annotations\": []}", "repeats image id 1")]
     [InlineData("{\"images\": [{\"id\": 1}], \"annotations\": [{\"image_id\": 2, \"caption\": \"a\"}]}", "image_id 2, which is not in \"images\"")]
@@ -58,7 +58,7 @@ public class CaptionFilesTests
     [InlineData("[{\"image_id\": 1}]", "[0] has no \"caption\"")]
     [InlineData("[{\"image_id\": 1, \"caption\": null}]", "expected a string")]
     [InlineData("[3]", "[0] is Number 3; expected an object")]
-    [InlineData("[{\"image_id\": 1, \"caption\": \"a\"},]", "not valid JSON")]
+    [InlineData("[{\"image_id\": 1, \"caption\": \"a\"},]", "malformed JSON")]
     public void Malformed_result_files_fail_with_one_line_naming_the_file(string json, string problem)
     {
         using var t = new TempFiles();

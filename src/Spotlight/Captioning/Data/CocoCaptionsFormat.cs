@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using System.Globalization;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using System.Text.Json;
 
 namespace Spotlight.Captioning.Data.Synthetic;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Spotlight.Captioning.Data;
+namespace Spotlight.IO;
 
 /// <summary>
 /// Reading data-set JSON with errors that say where: every failure is a SpotlightException naming the file and
