@@ -9,6 +9,7 @@ public static class Program
         {
             ["demo-step"] = DemoStepBench.Run,
             ["metrics"] = MetricsBench.Run,
+            ["captioning"] = CaptioningBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
