@@ -62,7 +62,10 @@ public static class CaptioningBench
         var images = torch.randn(8, 3, 224, 224);
         using var resnet = torchvision.models.resnet101();
         resnet.eval();
-        var trunk = resnet.named_children().Where(c => c.name is not ("avgpool" or "fc")).Select(c => (nn.Module<Tensor, Tensor>)c.module).ToList();
+        // The convolutional trunk: everything up to layer4 (TorchVision's ResNet then pools, flattens and classifies).
+        var children = resnet.named_children().ToList();
+        int last = children.FindIndex(c => c.name == "layer4");
+        var trunk = children.Take(last + 1).Select(c => (nn.Module<Tensor, Tensor>)c.module).ToList();
         double resnetMs = Median(() =>
         {
             using var scope = torch.NewDisposeScope();
