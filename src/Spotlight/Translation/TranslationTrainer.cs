@@ -27,8 +27,9 @@ public sealed class TranslationTrainer
     }
 
     /// <summary>Saved in every checkpoint so a resumed run continues the same trajectory.</summary>
-    private sealed record Progress(int Epoch, int Batch, long Step, double BestBleu, int BadValidations, double PlateauScale,
-        double ElapsedSeconds, List<TranslationValidationReport> History, List<string> Snapshots);
+    /// <remarks>Best = highest BLEU, ties (e.g. 0 on one-word synthetic sentences) broken by chrF.</remarks>
+    private sealed record Progress(int Epoch, int Batch, long Step, double BestBleu, double BestChrF, int BadValidations,
+        double PlateauScale, double ElapsedSeconds, List<TranslationValidationReport> History, List<string> Snapshots);
 
     private readonly Subwords subwords;
     private readonly TranslatorConfig config;
@@ -57,7 +58,7 @@ public sealed class TranslationTrainer
         if (options.Device is not null) network.to(options.Device);
         using var translator = new Translator(network, subwords);
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate, beta1: 0.9, beta2: 0.98, eps: 1e-9);
-        var progress = new Progress(0, 0, 0, double.NegativeInfinity, 0, 1.0, 0, [], []);
+        var progress = new Progress(0, 0, 0, double.NegativeInfinity, double.NegativeInfinity, 0, 1.0, 0, [], []);
         if (resumeFrom is not null) progress = Resume(resumeFrom, network, optimizer);
 
         var clock = Stopwatch.StartNew();
@@ -133,7 +134,7 @@ public sealed class TranslationTrainer
     {
         double lr = LearningRateSchedule.At(options, Math.Max(progress.Step, 1), progress.PlateauScale);
         bool isBest = true;
-        double bleu = double.NaN;
+        double bleu = double.NaN, chrF = double.NaN;
         int bad = progress.BadValidations;
         double scale = progress.PlateauScale;
         if (validation is { Count: > 0 })
@@ -142,8 +143,8 @@ public sealed class TranslationTrainer
             var decodeOptions = options.ValidationBeam == 1 ? TranslateOptions.Greedy : new TranslateOptions(Beam: options.ValidationBeam);
             var (scores, _) = TranslationEvaluation.Evaluate(translator, sample.Select(p => p.Source).ToList(),
                 sample.Select(p => p.Target).ToList(), decodeOptions);
-            bleu = scores.Bleu.Score;
-            isBest = bleu > progress.BestBleu;
+            (bleu, chrF) = (scores.Bleu.Score, scores.ChrF.Score);
+            isBest = bleu > progress.BestBleu || (bleu == progress.BestBleu && chrF > progress.BestChrF);
             bad = isBest ? 0 : bad + 1;
             var report = new TranslationValidationReport(epoch + 1, progress.Step, bleu, scores.ChrF.Score, isBest, lr,
                 scores.SentencesPerSecond, elapsed);
@@ -173,7 +174,8 @@ public sealed class TranslationTrainer
         }
         return progress with
         {
-            Epoch = epoch + 1, Batch = 0, BestBleu = double.IsNaN(bleu) ? progress.BestBleu : Math.Max(progress.BestBleu, bleu),
+            Epoch = epoch + 1, Batch = 0, BestBleu = isBest && !double.IsNaN(bleu) ? bleu : progress.BestBleu,
+            BestChrF = isBest && !double.IsNaN(chrF) ? chrF : progress.BestChrF,
             BadValidations = bad, PlateauScale = scale, ElapsedSeconds = elapsed.TotalSeconds, Snapshots = snapshots,
         };
     }
@@ -197,7 +199,7 @@ public sealed class TranslationTrainer
     private Progress Resume(string path, Seq2SeqModel network, optim.Optimizer optimizer)
     {
         var blobs = TrainingCheckpoint.Load(path, network, optimizer);
-        var expected = CheckpointBlobs(new Progress(0, 0, 0, 0, 0, 1, 0, [], []));
+        var expected = CheckpointBlobs(new Progress(0, 0, 0, 0, 0, 0, 1, 0, [], []));
         foreach (var name in new[] { Subwords.SourceBlob, Subwords.TargetBlob, Subwords.JointBlob })
             if (!blobs.TryGetValue(name, out var json) || json != expected[name])
                 throw new SpotlightException($"{path}: checkpoint was trained with other subwords (its '{name}' differs)");
