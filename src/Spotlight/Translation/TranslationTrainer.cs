@@ -198,7 +198,8 @@ public sealed class TranslationTrainer
 
     private Progress Resume(string path, Seq2SeqModel network, optim.Optimizer optimizer)
     {
-        var blobs = TrainingCheckpoint.Load(path, network, optimizer);
+        // Check what the checkpoint was trained with before touching any weights: a clearer message than a shape mismatch.
+        var (_, blobs, _) = ModelFile.Inspect(path);
         var expected = CheckpointBlobs(new Progress(0, 0, 0, 0, 0, 0, 1, 0, [], []));
         foreach (var name in new[] { Subwords.SourceBlob, Subwords.TargetBlob, Subwords.JointBlob })
             if (!blobs.TryGetValue(name, out var json) || json != expected[name])
@@ -207,6 +208,7 @@ public sealed class TranslationTrainer
             throw new SpotlightException($"{path}: checkpoint has a different model configuration");
         if (!blobs.TryGetValue("progress", out var progressJson))
             throw new SpotlightException($"{path}: checkpoint has no training progress");
+        TrainingCheckpoint.Load(path, network, optimizer);
         var progress = JsonSerializer.Deserialize<Progress>(progressJson, Translator.Json)
             ?? throw new SpotlightException($"{path}: checkpoint progress is empty");
         observer.OnMessage($"resuming from {path}: epoch {progress.Epoch + 1}, step {progress.Step}");

@@ -41,9 +41,10 @@ public sealed class Translator : IDisposable
         for (int i = 0; i < sentences.Count; i++)
         {
             var sourcePieces = ids[i].Select(Subwords.Source.Piece).Append("<end>").ToList();
+            // The decoder's attention rows span the padded batch; this sentence's own positions come first.
             var hypotheses = decoded[i].Select(h => new TranslationHypothesis(
                 Subwords.Target.Decode(h.Tokens), h.Tokens.Select(Subwords.Target.Piece).ToList(), h.Tokens,
-                h.LogProb, h.Score, h.Finished, h.Attention)).ToList();
+                h.LogProb, h.Score, h.Finished, h.Attention?.Select(row => row[..sourcePieces.Count]).ToArray())).ToList();
             results[i] = new TranslationResult(sentences[i], sourcePieces, hypotheses);
         }
         return results;
