@@ -5,6 +5,11 @@ using TorchSharp;
 
 namespace Spotlight.Bench;
 
+/// <summary>
+/// How fast a tiny model learns a synthetic task, and how exact match falls with length (the shape of Bahdanau et
+/// al.'s Fig. 2). Args: ARCH TASK PAIRS EPOCHS LR MINLEN MAXLEN DIM SYMBOLS [BATCH] [SCHEDULE] [WARMUP], e.g.
+/// <c>translation-synthetic RnnSearch Copy 2000 6 0.02 2 10 32 6 64 InverseSqrt 50</c>. Used to size the learning tests.
+/// </summary>
 public static class TranslationExplore
 {
     public static void Run(string[] a)
@@ -20,7 +25,7 @@ public static class TranslationExplore
         var subwords = new Subwords(model, model, true);
         var config = TranslatorConfig.Tiny(arch) with { EncoderDim = dim, DecoderDim = dim, AttentionDim = dim, ModelDim = dim, FeedForwardDim = 2 * dim };
         var options = new TranslationTrainingOptions { Epochs = epochs, MaxTokens = 4096, MaxSentences = batch, LearningRate = lr,
-            Schedule = Enum.Parse<ScheduleKind>(Environment.GetEnvironmentVariable("SCHED") ?? "Constant"), WarmupSteps = int.Parse(Environment.GetEnvironmentVariable("WARM") ?? "20"), LabelSmoothing = 0, Seed = 5 };
+            Schedule = Enum.Parse<ScheduleKind>(a.Length > 10 ? a[10] : "InverseSqrt"), WarmupSteps = int.Parse(a.Length > 11 ? a[11] : "50"), LabelSmoothing = 0, Seed = 5 };
         var dir = Path.Combine(Path.GetTempPath(), "explore-" + Guid.NewGuid().ToString("N"));
         var clock = Stopwatch.StartNew();
         var result = new TranslationTrainer(subwords, config, options).Train(

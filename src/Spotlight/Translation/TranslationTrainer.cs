@@ -92,7 +92,11 @@ public sealed class TranslationTrainer
                 }
                 if (options.TimeBudget is TimeSpan budget && Elapsed() >= budget) { stopReason = "time budget reached"; break; }
             }
+            var position = (progress.Epoch, progress.Batch);
             progress = EndEpoch(epoch, progress, translator, validation, paths, Elapsed());
+            // Stopped mid-epoch by the time budget: validated and saved, but a resume continues this epoch where it stopped.
+            if (position.Epoch == epoch && position.Batch < plan.Count && position.Batch > 0)
+                progress = progress with { Epoch = position.Epoch, Batch = position.Batch };
             SaveCheckpoint(paths.Checkpoint, network, optimizer, progress);
             if (stopReason == "time budget reached") break;
             if (options.EarlyStopPatience > 0 && progress.BadValidations >= options.EarlyStopPatience)
