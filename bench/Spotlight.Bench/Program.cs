@@ -10,7 +10,6 @@ public static class Program
             ["demo-step"] = DemoStepBench.Run,
             ["metrics"] = MetricsBench.Run,
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
-            ["translation-synthetic"] = () => TranslationExplore.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

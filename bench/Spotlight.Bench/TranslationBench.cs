@@ -9,12 +9,14 @@ namespace Spotlight.Bench;
 
 /// <summary>
 /// Translation speed per architecture: training step time and target tokens/s on random batches, and decoding
-/// sentences/s (beam 5, batched vs one at a time). Args: [tiny|base] [threads].
+/// sentences/s (beam 5, batched vs one at a time). Args: [tiny|base] [threads]; or <c>synthetic ...</c> for
+/// <see cref="TranslationExplore"/>.
 /// </summary>
 public static class TranslationBench
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "synthetic") { TranslationExplore.Run(args[1..]); return; }
         bool tiny = args.Length > 0 && args[0] == "tiny";
         if (args.Length > 1) torch.set_num_threads(int.Parse(args[1]));
         int vocab = tiny ? 12 : 8000, batch = tiny ? 64 : 64, length = tiny ? 8 : 14, sentences = tiny ? 64 : 32;

@@ -8,7 +8,7 @@ namespace Spotlight.Bench;
 /// <summary>
 /// How fast a tiny model learns a synthetic task, and how exact match falls with length (the shape of Bahdanau et
 /// al.'s Fig. 2). Args: ARCH TASK PAIRS EPOCHS LR MINLEN MAXLEN DIM SYMBOLS [BATCH] [SCHEDULE] [WARMUP], e.g.
-/// <c>translation-synthetic RnnSearch Copy 2000 6 0.02 2 10 32 6 64 InverseSqrt 50</c>. Used to size the learning tests.
+/// <c>translation synthetic RnnSearch Copy 2000 6 0.02 2 10 32 6 64 InverseSqrt 50</c>. Used to size the learning tests.
 /// </summary>
 public static class TranslationExplore
 {
