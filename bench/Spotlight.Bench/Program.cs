@@ -10,6 +10,7 @@ public static class Program
             ["demo-step"] = DemoStepBench.Run,
             ["metrics"] = MetricsBench.Run,
             ["captioning"] = CaptioningBench.Run,
+            ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
