@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(CaptionCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }
