@@ -84,11 +84,12 @@ public static class ImageUpload
                 var disposition = section.GetContentDispositionHeader();
                 var name = HeaderUtilities.RemoveQuotes(disposition?.Name ?? default).Value ?? "";
                 seen.Add(name);
-                if (disposition is null || !disposition.IsFormDisposition() || name != FieldName) continue;
+                bool formField = disposition?.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) == true;
+                if (!formField || name != FieldName) continue;
                 using var data = new MemoryStream();
                 await section.Body.CopyToAsync(data, cancel);
                 if (data.Length == 0) throw new ProblemException(Problems.EmptyBody, $"the form field '{FieldName}' is empty");
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var fileName = HeaderUtilities.RemoveQuotes(disposition!.FileName).Value;
                 return new UploadedImage(data.ToArray(), SafeName(fileName));
             }
         }
