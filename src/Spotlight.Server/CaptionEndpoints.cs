@@ -7,7 +7,7 @@ namespace Spotlight.Server;
 /// <summary>The routes: captions, model card, health, readiness, metrics, OpenAPI document and the page.</summary>
 public static class CaptionEndpoints
 {
-    public static void Map(WebApplication app, Readiness readiness)
+    public static void Map(WebApplication app)
     {
         app.MapPost("/v1/captions", (HttpContext context, CaptionService service) => service.HandleAsync(context))
             .WithName(CaptionOpenApi.CaptionOperationId)
@@ -24,7 +24,7 @@ public static class CaptionEndpoints
             .WithName("Health").WithSummary("200 while the process is alive.")
             .Produces<HealthStatus>();
 
-        app.MapGet("/readyz", (HttpContext context, ICaptionBackend backend) => readiness switch
+        app.MapGet("/readyz", (HttpContext context, ICaptionBackend backend, Readiness readiness) => readiness switch
             {
                 { IsReady: true } => Results.Json(new HealthStatus("ready", backend.Info.Id)),
                 { Stopping: true } => ProblemResults.For(context, Problems.ShuttingDown, "the server is stopping and finishing its last requests"),

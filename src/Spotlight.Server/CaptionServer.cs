@@ -51,6 +51,7 @@ public static class CaptionServer
         builder.Services.AddSingleton(gate);
         builder.Services.AddSingleton(services => new CaptionBatcher(backend, options.MaxBatch, TimeSpan.FromMilliseconds(options.MaxWaitMs),
             metrics, services.GetRequiredService<ILoggerFactory>().CreateLogger<CaptionBatcher>()));
+        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<CaptionService>();
         configure?.Invoke(builder);
 
@@ -58,7 +59,7 @@ public static class CaptionServer
         // Resolved now, so the model thread starts and warms up before the first request; disposed with the app,
         // which happens after the server has let in-flight requests finish.
         var batcher = app.Services.GetRequiredService<CaptionBatcher>();
-        var readiness = new Readiness(batcher, app.Lifetime);
+        var readiness = app.Services.GetRequiredService<Readiness>();
         metrics.QueueDepth = () => batcher.QueueDepth;
         metrics.InFlight = () => gate.InFlight;
         metrics.Waiting = () => gate.Waiting;
@@ -68,7 +69,7 @@ public static class CaptionServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
-        CaptionEndpoints.Map(app, readiness);
+        CaptionEndpoints.Map(app);
         return app;
     }
 

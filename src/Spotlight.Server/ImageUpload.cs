@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -19,6 +20,11 @@ public static class ImageUpload
 
     public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
     {
+        // This reader enforces the limit itself. Kestrel's own check would also fire when, after a 413, Kestrel
+        // drains the unread rest of the body to keep the connection: it would then abort the connection, and the
+        // client could lose the 413 already sent. Without it Kestrel drains (for at most 5 s) and the answer arrives.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+            sizeLimit.MaxRequestBodySize = null;
         var mediaType = ParseContentType(request.ContentType);
         if (request.ContentLength is long declared && declared > maxBytes)
             throw TooLarge($"the body is {declared} bytes; the limit is {maxBytes}");
