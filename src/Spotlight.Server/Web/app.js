@@ -48,7 +48,7 @@ function drawHeat(index) {
   const image = ctx.createImageData(SIZE, SIZE);
   for (let i = 0; i < values.length; i++) {
     const [r, g, b] = colour(values[i]);
-    image.data.set([r, g, b, Math.round(255 * (0.1 + 0.6 * values[i]))], i * 4);
+    image.data.set([r, g, b, Math.round(255 * (0.05 + 0.6 * values[i]))], i * 4);
   }
   ctx.putImageData(image, 0, 0);
 }

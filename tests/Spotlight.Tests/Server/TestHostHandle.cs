@@ -32,7 +32,7 @@ public sealed class TestHostHandle : IAsyncDisposable
         var app = CaptionServer.Build(options ?? new ServerOptions(), backend, builder =>
         {
             builder.WebHost.UseTestServer();
-            builder.Logging.AddProvider(logs);
+            builder.Logging.ClearProviders().AddProvider(logs);
         });
         await app.StartAsync();
         var handle = new TestHostHandle(app, app.GetTestClient(), logs, new Uri("http://localhost/"));
@@ -45,7 +45,7 @@ public sealed class TestHostHandle : IAsyncDisposable
     {
         var logs = new LogSink();
         options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"] };
-        var app = CaptionServer.Build(options, backend, builder => builder.Logging.AddProvider(logs));
+        var app = CaptionServer.Build(options, backend, builder => builder.Logging.ClearProviders().AddProvider(logs));
         await app.StartAsync();
         var address = new Uri(app.Urls.Single());
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
