@@ -8,6 +8,7 @@ public static class Program
         var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
         {
             ["demo-step"] = DemoStepBench.Run,
+            ["server"] = ServerBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

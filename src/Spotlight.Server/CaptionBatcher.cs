@@ -9,8 +9,9 @@ namespace Spotlight.Server;
 /// <summary>
 /// Dynamic batching on one dedicated model thread. Requests are queued in a channel; the thread takes the oldest,
 /// then gathers requests with the same settings (<see cref="BatchKey"/>) until it has <c>maxBatch</c> of them or
-/// <c>maxWait</c> has passed since the oldest arrived, and captions them in one batched forward pass. Requests with
-/// other settings wait for their own batch. Every model call (warm-up included) happens on this thread, because the
+/// <c>maxWait</c> has passed since the oldest arrived, and captions them in one batched forward pass. It stops waiting
+/// early when every admitted request is already queued: nobody else is on the way, so waiting would only add latency
+/// (a lone request is decoded at once). Requests with other settings wait for their own batch. Every model call (warm-up included) happens on this thread, because the
 /// model is not thread-safe.
 /// </summary>
 public sealed class CaptionBatcher : IDisposable
@@ -20,14 +21,18 @@ public sealed class CaptionBatcher : IDisposable
     private readonly TimeSpan maxWait;
     private readonly ServerMetrics metrics;
     private readonly ILogger logger;
+    private readonly Func<int> admitted;
     private readonly Channel<CaptionJob> channel = Channel.CreateUnbounded<CaptionJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread thread;
     private int queueDepth;
     private volatile bool ready;
     private volatile string? warmUpError;
 
-    public CaptionBatcher(ICaptionBackend backend, int maxBatch, TimeSpan maxWait, ServerMetrics metrics, ILogger logger)
+    /// <summary>Starts the model thread, which warms up first. <paramref name="admitted"/> says how many requests
+    /// are admitted and may still submit a job (null: always wait the full max wait).</summary>
+    public CaptionBatcher(ICaptionBackend backend, int maxBatch, TimeSpan maxWait, ServerMetrics metrics, ILogger logger, Func<int>? admitted = null)
     {
+        this.admitted = admitted ?? (() => int.MaxValue);
         this.backend = backend;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
@@ -69,7 +74,7 @@ public sealed class CaptionBatcher : IDisposable
             }
             var first = pending[0];
             var deadline = first.EnqueuedAt + (long)(maxWait.TotalSeconds * Stopwatch.Frequency);
-            while (pending.Count(j => j.Key == first.Key) < maxBatch)
+            while (pending.Count(j => j.Key == first.Key) < maxBatch && admitted() > pending.Count)
             {
                 long now = Stopwatch.GetTimestamp();
                 if (now >= deadline || !WaitForJob(Stopwatch.GetElapsedTime(now, deadline))) break;

@@ -50,7 +50,7 @@ public static class CaptionServer
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(gate);
         builder.Services.AddSingleton(services => new CaptionBatcher(backend, options.MaxBatch, TimeSpan.FromMilliseconds(options.MaxWaitMs),
-            metrics, services.GetRequiredService<ILoggerFactory>().CreateLogger<CaptionBatcher>()));
+            metrics, services.GetRequiredService<ILoggerFactory>().CreateLogger<CaptionBatcher>(), () => gate.InFlight));
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<CaptionService>();
         configure?.Invoke(builder);

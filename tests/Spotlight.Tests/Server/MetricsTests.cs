@@ -43,13 +43,15 @@ public partial class MetricsTests(ServerFixture fixture)
     [Fact]
     public async Task The_batch_size_histogram_sees_a_batch_of_four()
     {
-        await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend, new ServerOptions { MaxBatch = 4, MaxWaitMs = 5000 });
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Http.PostRaw(server.Client, fixture.Images[i], query: "?beam=1")));
+        var gated = new GatedBackend(fixture.Backend);
+        await using var server = await TestHostHandle.InMemoryAsync(gated, new ServerOptions { MaxBatch = 4, MaxWaitMs = 5000 });
+        await BatchingTests.QueueBehindABlocker(server, gated, fixture.Images[7], Enumerable.Range(0, 4).Select(i =>
+            (Func<Task<HttpResponseMessage>>)(() => Http.PostRaw(server.Client, fixture.Images[i], query: "?beam=1"))));
         var samples = Parse(await server.Client.GetStringAsync("/metrics"));
-        Assert.Equal(1, samples["spotlight_batch_size_count"]);
-        Assert.Equal(4, samples["spotlight_batch_size_sum"]);
-        Assert.Equal(0, samples["spotlight_batch_size_bucket{le=\"2\"}"]);
-        Assert.Equal(1, samples["spotlight_batch_size_bucket{le=\"4\"}"]);
+        Assert.Equal(2, samples["spotlight_batch_size_count"]);   // the blocker alone, then the four together
+        Assert.Equal(5, samples["spotlight_batch_size_sum"]);
+        Assert.Equal(1, samples["spotlight_batch_size_bucket{le=\"2\"}"]);
+        Assert.Equal(2, samples["spotlight_batch_size_bucket{le=\"4\"}"]);
     }
 
     [Fact]
