@@ -9,9 +9,11 @@ namespace Spotlight.Server;
 /// <summary>
 /// Dynamic batching on one dedicated model thread. Requests are queued in a channel; the thread takes the oldest,
 /// then gathers requests with the same settings (<see cref="BatchKey"/>) until it has <c>maxBatch</c> of them or
-/// <c>maxWait</c> has passed since the oldest arrived, and captions them in one batched forward pass. It stops waiting
-/// early when every admitted request is already queued: nobody else is on the way, so waiting would only add latency
-/// (a lone request is decoded at once). Requests with other settings wait for their own batch. Every model call (warm-up included) happens on this thread, because the
+/// <c>maxWait</c> has passed since the oldest arrived, and captions them in one batched forward pass. Requests with
+/// other settings wait for their own batch. It does not wait when no company is expected: every admitted request is
+/// already queued, and the last batch was a single request or ended more than <c>maxWait</c> ago. So a lone client
+/// pays no wait, while clients whose batch was just answered (and who are sending their next requests) are gathered
+/// again instead of being split into a batch of one and the rest. Every model call (warm-up included) happens on this thread, because the
 /// model is not thread-safe.
 /// </summary>
 public sealed class CaptionBatcher : IDisposable
@@ -25,6 +27,8 @@ public sealed class CaptionBatcher : IDisposable
     private readonly Channel<CaptionJob> channel = Channel.CreateUnbounded<CaptionJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread thread;
     private int queueDepth;
+    private int lastBatchSize;        // model thread only
+    private long lastBatchEnded;      // model thread only
     private volatile bool ready;
     private volatile string? warmUpError;
 
@@ -74,7 +78,7 @@ public sealed class CaptionBatcher : IDisposable
             }
             var first = pending[0];
             var deadline = first.EnqueuedAt + (long)(maxWait.TotalSeconds * Stopwatch.Frequency);
-            while (pending.Count(j => j.Key == first.Key) < maxBatch && admitted() > pending.Count)
+            while (pending.Count(j => j.Key == first.Key) < maxBatch && CompanyExpected(pending.Count))
             {
                 long now = Stopwatch.GetTimestamp();
                 if (now >= deadline || !WaitForJob(Stopwatch.GetElapsedTime(now, deadline))) break;
@@ -85,6 +89,10 @@ public sealed class CaptionBatcher : IDisposable
             RunBatch(batch);
         }
     }
+
+    private bool CompanyExpected(int queued) =>
+        admitted() > queued
+        || (lastBatchSize > 1 && Stopwatch.GetElapsedTime(lastBatchEnded) < maxWait);
 
     private void Drain(List<CaptionJob> pending)
     {
@@ -120,6 +128,7 @@ public sealed class CaptionBatcher : IDisposable
             var key = batch[0].Key;
             var results = Decode(batch.Select(j => j.Chw).ToList(), batch.Select(j => j.Source).ToList(), key);
             var decode = Stopwatch.GetElapsedTime(started);
+            (lastBatchSize, lastBatchEnded) = (batch.Count, Stopwatch.GetTimestamp());
             metrics.ObserveBatch(batch.Count, decode.TotalSeconds);
             for (int i = 0; i < batch.Count; i++)
                 batch[i].Complete(new BatchedCaption(results[i], Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), decode, batch.Count));

@@ -55,13 +55,31 @@ public class BatchingTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_lone_request_is_decoded_at_once_without_waiting_for_company()
+    public async Task Lone_requests_one_after_another_are_decoded_at_once_without_waiting_for_company()
     {
         await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend, new ServerOptions { MaxBatch = 8, MaxWaitMs = 5000 });
+        for (int i = 3; i < 5; i++)
+        {
+            var json = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[i], query: "?beam=1"));
+            Http.AssertSameCaption(fixture.Reference(i, ServerFixture.Greedy), json);
+            Assert.Equal(1, json.GetProperty("timings").GetProperty("batch_size").GetInt32());
+            Assert.InRange(json.GetProperty("timings").GetProperty("queue_ms").GetDouble(), 0, 1000);   // not the 5 s max wait
+        }
+    }
+
+    [Fact]
+    public async Task Right_after_a_batch_of_several_a_request_waits_for_the_others_to_come_back()
+    {
+        var gated = new GatedBackend(fixture.Backend);
+        await using var server = await TestHostHandle.InMemoryAsync(gated, new ServerOptions { MaxBatch = 8, MaxWaitMs = 2000 });
+        await QueueBehindABlocker(server, gated, fixture.Images[7], Enumerable.Range(0, 3).Select(i =>
+            (Func<Task<HttpResponseMessage>>)(() => Http.PostRaw(server.Client, fixture.Images[i], query: "?beam=1"))));
+        // Its batch of three was answered a moment ago, so their clients are expected back: this one waits (up to
+        // 2 s after that batch ended) for company, though no one else is admitted.
         var json = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[3], query: "?beam=1"));
         Http.AssertSameCaption(fixture.Reference(3, ServerFixture.Greedy), json);
-        Assert.Equal(1, json.GetProperty("timings").GetProperty("batch_size").GetInt32());
-        Assert.InRange(json.GetProperty("timings").GetProperty("queue_ms").GetDouble(), 0, 1000);   // not the 5 s max wait
+        Assert.InRange(json.GetProperty("timings").GetProperty("queue_ms").GetDouble(), 500, 2100);
+        Assert.Equal([1, 1, 3, 1], gated.BatchSizes);
     }
 
     [Fact]
