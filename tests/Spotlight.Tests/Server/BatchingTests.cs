@@ -71,14 +71,14 @@ public class BatchingTests(ServerFixture fixture)
     public async Task Right_after_a_batch_of_several_a_request_waits_for_the_others_to_come_back()
     {
         var gated = new GatedBackend(fixture.Backend);
-        await using var server = await TestHostHandle.InMemoryAsync(gated, new ServerOptions { MaxBatch = 8, MaxWaitMs = 2000 });
+        await using var server = await TestHostHandle.InMemoryAsync(gated, new ServerOptions { MaxBatch = 8, MaxWaitMs = 1000 });
         await QueueBehindABlocker(server, gated, fixture.Images[7], Enumerable.Range(0, 3).Select(i =>
             (Func<Task<HttpResponseMessage>>)(() => Http.PostRaw(server.Client, fixture.Images[i], query: "?beam=1"))));
         // Its batch of three was answered a moment ago, so their clients are expected back: this one waits (up to
-        // 2 s after that batch ended) for company, though no one else is admitted.
+        // 1 s after that batch ended) for company, though no one else is admitted.
         var json = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[3], query: "?beam=1"));
         Http.AssertSameCaption(fixture.Reference(3, ServerFixture.Greedy), json);
-        Assert.InRange(json.GetProperty("timings").GetProperty("queue_ms").GetDouble(), 500, 2100);
+        Assert.InRange(json.GetProperty("timings").GetProperty("queue_ms").GetDouble(), 300, 1100);
         Assert.Equal([1, 1, 3, 1], gated.BatchSizes);
     }
 
