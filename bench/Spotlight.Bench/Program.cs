@@ -11,6 +11,7 @@ public static class Program
             ["metrics"] = MetricsBench.Run,
             ["captioning"] = CaptioningBench.Run,
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
+            ["server"] = ServerBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

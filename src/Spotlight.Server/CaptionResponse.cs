@@ -1,0 +1,32 @@
+namespace Spotlight.Server;
+
+/// <summary>The JSON answer of <c>POST /v1/captions</c> (property names are written in snake_case).</summary>
+public sealed record CaptionResponse(
+    string Caption,
+    IReadOnlyList<string> Tokens,
+    double Logprob,
+    double Score,
+    bool Finished,
+    string Model,
+    ImageSummary Image,
+    CaptionSettings Settings,
+    CaptionTimings Timings,
+    AttentionPayload? Attention,
+    IReadOnlyList<AlternativePayload>? Alternatives);
+
+/// <summary>What the header said about the uploaded image.</summary>
+public sealed record ImageSummary(string Format, int Width, int Height, long Bytes);
+
+/// <summary>The decoding settings used (defaults filled in).</summary>
+public sealed record CaptionSettings(int Beam, int? MaxLength, int Alternatives);
+
+/// <summary>Milliseconds waiting for a batch, in the batch's decode, and from request start to answer.</summary>
+public sealed record CaptionTimings(double QueueMs, double DecodeMs, double TotalMs, int BatchSize);
+
+/// <summary>One row of GridHeight·GridWidth weights (row-major over the encoder's grid) per token.</summary>
+public sealed record AttentionPayload(int GridHeight, int GridWidth, float[][] Weights);
+
+public sealed record AlternativePayload(string Caption, double Logprob, double Score);
+
+/// <summary>Body of <c>/healthz</c> and <c>/readyz</c>.</summary>
+public sealed record HealthStatus(string Status, string? Model);

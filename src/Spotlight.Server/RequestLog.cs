@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Spotlight.Server;
+
+/// <summary>
+/// Outermost middleware: one structured log line per request (method, path, status, latency, image bytes and
+/// pixels) and the request metrics. It sees the final status, after the exception handler and the 429s.
+/// </summary>
+public sealed class RequestLog(RequestDelegate next, ServerMetrics metrics, ILogger<RequestLog> logger)
+{
+    /// <summary>Status logged for a request whose client went away before an answer (nginx's convention).</summary>
+    public const int ClientClosedRequest = 499;
+
+    private static readonly object ImageKey = new();
+
+    private sealed record ImageSize(long Bytes, long? Pixels);
+
+    /// <summary>Called by the caption endpoint as it learns the image's size.</summary>
+    public static void SetImage(HttpContext context, long bytes, long? pixels) => context.Items[ImageKey] = new ImageSize(bytes, pixels);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            int status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
+                ? ClientClosedRequest : context.Response.StatusCode;
+            // The route template, not the path, labels metrics, so odd paths cannot grow the series without bound.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            metrics.ObserveRequest(route, status, elapsed.TotalSeconds);
+            var path = context.Request.Path.Value ?? "";
+            if (path.Length > 200) path = path[..200];
+            double ms = Math.Round(elapsed.TotalMilliseconds, 2);
+            if (context.Items[ImageKey] is ImageSize image)
+                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms image_bytes={ImageBytes} image_pixels={ImagePixels}",
+                    context.Request.Method, path, status, ms, image.Bytes, image.Pixels);
+            else
+                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms", context.Request.Method, path, status, ms);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+namespace Spotlight.Server;
+
+/// <summary>
+/// Everything <c>spotlight serve</c> can be told. Defaults are safe for a laptop: loopback only, 10 MB bodies,
+/// 40 megapixels, batches of up to 8 gathered for at most 5 ms.
+/// </summary>
+public sealed record ServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Addresses to listen on. Only loopback unless a URL names another interface explicitly.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>Most images decoded together in one batched forward pass (1 turns batching off).</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>How long the first request of a batch waits for others to join it.</summary>
+    public int MaxWaitMs { get; init; } = 5;
+
+    /// <summary>Caption requests admitted at once (reading, decoding the image, waiting for or in a batch).</summary>
+    public int MaxConcurrency { get; init; } = 32;
+
+    /// <summary>Requests allowed to wait for admission; one more is refused with 429.</summary>
+    public int MaxQueue { get; init; } = 64;
+
+    /// <summary>Request body ceiling in bytes (multipart framing included).</summary>
+    public long MaxBodyBytes { get; init; } = 10L * 1024 * 1024;
+
+    /// <summary>Pixel ceiling, checked from the image header before any pixel is decoded.</summary>
+    public long MaxPixels { get; init; } = 40_000_000;
+
+    /// <summary>Admission wait + decode + caption must finish within this, or the request gets 504.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stopping server lets in-flight requests finish (the host's ShutdownTimeout).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bounds of the query parameters (the page and the OpenAPI document show them).</summary>
+    public int MaxBeam { get; init; } = 10;
+    public int MaxLength { get; init; } = 100;
+
+    /// <summary>Defaults for a request that names no beam.</summary>
+    public int DefaultBeam { get; init; } = 3;
+
+    /// <summary>Request log lines as JSON objects (one per line) instead of plain text.</summary>
+    public bool JsonLogs { get; init; }
+
+    public void Validate()
+    {
+        if (Urls.Count == 0) throw new SpotlightException("--urls must name at least one address");
+        foreach (var url in Urls)
+        {
+            // TLS is left to a proxy in front: the server would otherwise need certificate settings of its own.
+            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.Length <= "http://".Length)
+                throw new SpotlightException($"--urls: '{url}' is not an http:// address (put a TLS proxy in front for https)");
+        }
+        Check(MaxBatch, 1, 256, "--max-batch");
+        Check(MaxWaitMs, 0, 10_000, "--max-wait-ms");
+        Check(MaxConcurrency, 1, 10_000, "--max-concurrency");
+        Check(MaxQueue, 0, 100_000, "--max-queue");
+        if (MaxBodyBytes < 1) throw new SpotlightException($"--max-body-bytes must be positive, got {MaxBodyBytes}");
+        if (MaxPixels < 1) throw new SpotlightException($"--max-pixels must be positive, got {MaxPixels}");
+        if (RequestTimeout <= TimeSpan.Zero) throw new SpotlightException("the request timeout must be positive");
+        if (ShutdownTimeout < TimeSpan.Zero) throw new SpotlightException("the shutdown timeout must not be negative");
+        Check(MaxBeam, 1, 50, "max beam");
+        Check(MaxLength, 1, 200, "max length");
+        Check(DefaultBeam, 1, MaxBeam, "default beam");
+    }
+
+    private static void Check(long value, long min, long max, string name)
+    {
+        if (value < min || value > max) throw new SpotlightException($"{name} must be between {min} and {max}, got {value}");
+    }
+}

@@ -1,0 +1,45 @@
+using Spotlight.Cli;
+
+namespace Spotlight.Tests.Server;
+
+/// <summary><c>spotlight serve</c> refuses bad settings with one line and exit code 1, before it listens anywhere.</summary>
+[Collection(ServerCollection.Name)]
+public class ServeCommandTests(ServerFixture fixture)
+{
+    [Theory]
+    [InlineData("--max-batch 0", "--max-batch must be between 1 and 256, got 0")]
+    [InlineData("--urls https://127.0.0.1:8443", "--urls: 'https://127.0.0.1:8443' is not an http:// address")]
+    [InlineData("--timeout-s 0", "--timeout-s must be between 0 and 3600")]
+    [InlineData("--max-pixels -1", "--max-pixels must be positive")]
+    public void Bad_settings_exit_with_1_and_one_line_naming_the_option(string options, string message)
+    {
+        var (code, error) = Run(["serve", fixture.ModelPath, .. options.Split(' ')]);
+        Assert.Equal(1, code);
+        Assert.Contains("error: " + message, error);
+    }
+
+    [Fact]
+    public void A_missing_model_file_exits_with_1_and_names_it()
+    {
+        var missing = Path.Combine(fixture.Directory, "missing.spotlight");
+        var (code, error) = Run(["serve", missing]);
+        Assert.Equal(1, code);
+        Assert.Contains("error: ", error);
+        Assert.Contains("missing.spotlight", error);
+    }
+
+    private static (int Code, string Error) Run(string[] args)
+    {
+        var original = Console.Error;
+        var capture = new StringWriter();
+        Console.SetError(capture);
+        try
+        {
+            return (Program.BuildRoot().Parse(args).Invoke(), capture.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}
