@@ -67,18 +67,21 @@ public static class ContextualAttention
         var valid = cat(validList, 1);                                                         // (B, L)
         var valuePatches = cat(valueList, 2);
 
-        var normalised = keyPatches / keyPatches.norm(1, keepdim: true).clamp_min(MinKeyNorm);
-        var filters = normalised.permute(0, 2, 1).reshape(batch * keys, channels, k, k);
-        var scores = F.conv2d(match.reshape(1, batch * channels, h, w), filters, padding: [half, half], groups: batch)
-            .reshape(batch, keys, h, w);                                                       // (B, L, h, w)
+        // Convolving the queries with every normalised key patch as a filter (DeepFill's conv2d) is the same sum of
+        // products as multiplying the unfolded patches; the batched product is several times faster on a CPU and keeps
+        // images apart without a grouped convolution. A test checks both formulations agree.
+        var normalised = keyPatches / keyPatches.norm(1, keepdim: true).clamp_min(MinKeyNorm);   // (B, C·k·k, L)
+        var queries = F.unfold(match, k, padding: half);                                        // (B, C·k·k, h·w)
+        var scores = normalised.transpose(1, 2).bmm(queries).reshape(batch, keys, h, w);        // (B, L, h, w)
         if (options.Fuse && options.FuseSize > 1)
             scores = cat(blocks.Select(b => Fuse(scores.narrow(1, b.Offset, b.Count), b, options.FuseSize)).ToList(), 1);
 
         var weights = MaskedSoftmax(scores * options.Scale, valid);                            // (B, L, h, w)
 
-        var pasteFilters = valuePatches.permute(0, 2, 1).reshape(batch * keys, valueChannels, paste, paste);
-        var summed = F.conv_transpose2d(weights.reshape(1, batch * keys, h, w), pasteFilters, strides: [rate, rate],
-            padding: [rate * half, rate * half], groups: batch).reshape(batch, valueChannels, vh, vw);
+        // Likewise DeepFill's conv_transpose2d with the value patches as filters: weight each patch, then fold (col2im)
+        // sums the overlapping patches back into the map.
+        var columns = valuePatches.bmm(weights.reshape(batch, keys, h * w));                    // (B, C'·P·P, h·w)
+        var summed = F.fold(columns, (vh, vw), (paste, paste), stride: (rate, rate), padding: (rate * half, rate * half));       // (B, C', H, W)
         var box = ones(1, 1, paste, paste, dtype: match.dtype, device: match.device);
         var coverage = F.conv_transpose2d(ones(1, 1, h, w, dtype: match.dtype, device: match.device), box, strides: [rate, rate], padding: [rate * half, rate * half]);
         var mass = F.conv_transpose2d(weights.sum(1, keepdim: true), box, strides: [rate, rate], padding: [rate * half, rate * half]) / coverage;

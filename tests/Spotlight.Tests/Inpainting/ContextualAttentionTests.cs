@@ -181,4 +181,33 @@ public sealed class ContextualAttentionTests
         Assert.Equal(new long[] { 1, 256, 16, 16 }, result.Weights.shape);
         Assert.True(result.Output[.., .., 20..26, 20..26].allclose(features[.., .., 6..12, 6..12], rtol: 0, atol: 1e-5));
     }
+
+    [Fact]
+    public void Equals_deepfills_formulation_with_keys_as_conv2d_filters_and_pasting_by_conv_transpose2d()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(13);
+        var match = randn(1, 3, 6, 6, generator: g);
+        var values = randn(1, 2, 12, 12, generator: g);
+        var hole = zeros(1, 1, 6, 6);
+        hole[.., .., 2..4, 1..3] = 1;
+        var options = new ContextualAttentionOptions(Fuse: false);
+        var actual = ContextualAttention.Attend(match, values, hole, options);
+
+        // DeepFill v1, one image: key patches (zero-padded 3×3) as L2-normalised filters of conv2d; softmax over the
+        // valid keys; value patches (6×6 at rate 2, edge-replicated) as the filters of conv_transpose2d, divided by
+        // the number of patches overlapping each pixel.
+        var keys = nn.functional.unfold(match, 3, padding: 1).permute(0, 2, 1).reshape(36, 3, 3, 3);
+        var filters = keys / keys.reshape(36, -1).norm(1).clamp_min(1e-4).reshape(36, 1, 1, 1);
+        var scores = nn.functional.conv2d(match, filters, padding: [1, 1]);                       // (1, 36, 6, 6)
+        var valid = nn.functional.max_pool2d(hole, 3, stride: 1, padding: 1).reshape(1, 36, 1, 1).eq(0);
+        var weights = nn.functional.softmax((scores * 10).masked_fill(valid.logical_not(), double.NegativeInfinity), 1);
+        var padded = nn.functional.pad(values, [2, 2, 2, 2], PaddingModes.Replicate);
+        var raw = nn.functional.unfold(padded, 6, stride: 2).permute(0, 2, 1).reshape(36, 2, 6, 6);
+        var pasted = nn.functional.conv_transpose2d(weights, raw, strides: [2, 2], padding: [2, 2]);
+        var overlap = nn.functional.conv_transpose2d(ones(1, 1, 6, 6), ones(1, 1, 6, 6), strides: [2, 2], padding: [2, 2]);
+
+        Assert.True(actual.Weights.allclose(weights, rtol: 1e-4, atol: 1e-6));
+        Assert.True(actual.Output.allclose(pasted / overlap, rtol: 1e-4, atol: 1e-5));
+    }
 }

@@ -1,0 +1,64 @@
+using Spotlight.Vision;
+
+namespace Spotlight.Inpainting;
+
+/// <summary>
+/// Square RGB images held in memory at the model's size (12 KB each at 64×64, 48 KB at 128×128): a folder of photos
+/// (centre-cropped and resized by <see cref="ImagePipeline"/>, the same path captioning uses) or the synthetic textures.
+/// </summary>
+public sealed class InpaintingImages
+{
+    public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
+
+    private InpaintingImages(string source, IReadOnlyList<RgbImage> images, IReadOnlyList<string> names)
+    {
+        Source = source;
+        Images = images;
+        Names = names;
+    }
+
+    public string Source { get; }
+    public IReadOnlyList<RgbImage> Images { get; }
+    public IReadOnlyList<string> Names { get; }
+    public int Count => Images.Count;
+
+    /// <summary>
+    /// Every image file in <paramref name="directory"/> (not recursive), in ordinal name order. A split: every 10th
+    /// file (index % 10 == 9) is held out as "test", the rest is "train"; "all" takes everything.
+    /// </summary>
+    public static InpaintingImages FromFolder(string directory, int size, string split = "all", int maxImages = 0)
+    {
+        if (!Directory.Exists(directory)) throw new SpotlightException($"{directory}: image folder not found");
+        var files = Directory.EnumerateFiles(directory)
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal)
+            .Where((_, i) => split switch
+            {
+                "all" => true,
+                "train" => i % 10 != 9,
+                "test" => i % 10 == 9,
+                _ => throw new SpotlightException($"unknown split '{split}' (use train, test or all)"),
+            })
+            .ToList();
+        if (maxImages > 0 && files.Count > maxImages) files = files.Take(maxImages).ToList();
+        if (files.Count == 0) throw new SpotlightException($"{directory}: no {split} images ({string.Join(", ", Extensions)})");
+        var preprocessing = new ImagePreprocessing(size);
+        var images = new RgbImage[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => images[i] = ImagePipeline.LoadAndCrop(files[i], preprocessing));
+        return new InpaintingImages(directory, images, files.Select(Path.GetFileName).ToList()!);
+    }
+
+    /// <summary>Textures <c>first</c> … <c>first + count − 1</c> of the seed (tests use a range apart from training).</summary>
+    public static InpaintingImages Synthetic(int count, int size, long seed, long first = 0)
+    {
+        var images = new RgbImage[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => images[i] = SyntheticTextures.Render(size, seed, first + i));
+        return new InpaintingImages($"synthetic(seed {seed}, from {first})", images,
+            Enumerable.Range(0, count).Select(i => $"texture-{first + i:D6}").ToList());
+    }
+
+    /// <summary>The held-out synthetic range used by <c>inpaint eval --synthetic</c>: far from any training index.</summary>
+    public const long SyntheticTestStart = 1_000_000;
+}
