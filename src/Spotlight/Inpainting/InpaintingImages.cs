@@ -23,8 +23,8 @@ public sealed class InpaintingImages
     public int Count => Images.Count;
 
     /// <summary>
-    /// Every image file in <paramref name="directory"/> (not recursive), in ordinal name order. A split: every 10th
-    /// file (index % 10 == 9) is held out as "test", the rest is "train"; "all" takes everything.
+    /// Every image file in <paramref name="directory"/> (not recursive), in ordinal name order. Splits by position:
+    /// index % 10 == 9 is "test", index % 10 == 8 is "val" (model selection), the rest "train"; "all" takes everything.
     /// </summary>
     public static InpaintingImages FromFolder(string directory, int size, string split = "all", int maxImages = 0)
     {
@@ -35,9 +35,10 @@ public sealed class InpaintingImages
             .Where((_, i) => split switch
             {
                 "all" => true,
-                "train" => i % 10 != 9,
+                "train" => i % 10 < 8,
+                "val" => i % 10 == 8,
                 "test" => i % 10 == 9,
-                _ => throw new SpotlightException($"unknown split '{split}' (use train, test or all)"),
+                _ => throw new SpotlightException($"unknown split '{split}' (use train, val, test or all)"),
             })
             .ToList();
         if (maxImages > 0 && files.Count > maxImages) files = files.Take(maxImages).ToList();
@@ -59,6 +60,15 @@ public sealed class InpaintingImages
             Enumerable.Range(0, count).Select(i => $"texture-{first + i:D6}").ToList());
     }
 
-    /// <summary>The held-out synthetic range used by <c>inpaint eval --synthetic</c>: far from any training index.</summary>
-    public const long SyntheticTestStart = 1_000_000;
+    /// <summary>Synthetic indices of the validation and test ranges: far from any training index.</summary>
+    public const long SyntheticValidationStart = 500_000, SyntheticTestStart = 1_000_000;
+
+    /// <summary>A folder's split, or the synthetic range of the same name.</summary>
+    public static InpaintingImages Load(string? folder, string split, int size, int synthetic, long seed, int maxImages = 0)
+    {
+        if (folder is not null) return FromFolder(folder, size, split, maxImages);
+        long first = split switch { "val" => SyntheticValidationStart, "test" => SyntheticTestStart, _ => 0 };
+        int count = maxImages > 0 ? Math.Min(maxImages, synthetic) : synthetic;
+        return Synthetic(count, size, seed, first);
+    }
 }
