@@ -9,6 +9,7 @@ public static class Program
         {
             ["demo-step"] = DemoStepBench.Run,
             ["metrics"] = MetricsBench.Run,
+            ["inpainting"] = InpaintingBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

@@ -19,14 +19,16 @@ public static class InpaintCommand
         var box = new Option<string?>("--box") { Description = "hole rectangle x,y,w,h in the image's pixels" };
         var output = new Option<string>("--out") { Description = "filled image (PNG)", Required = true };
         var attentionOut = new Option<string?>("--attention-out") { Description = "folder for offset-flow.png and attention.html (click a hole pixel to see its sources)" };
+        var threads = CommonOptions.Threads();
         var command = new Command("inpaint", "Fill a hole in an image with a trained inpainting model (contextual attention, PEN-Net attention transfer).")
         {
-            model, image, mask, box, output, attentionOut,
+            model, image, mask, box, output, attentionOut, threads,
         };
         command.Subcommands.Add(TrainCommand());
         command.Subcommands.Add(EvalCommand());
         command.SetAction(parse => CliRunner.Run(() =>
         {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var m = InpaintingModel.Load(parse.GetValue(model)!);
             var boxText = parse.GetValue(box);
             var (input, hole) = InpaintingInput.Load(parse.GetValue(image)!, parse.GetValue(mask),

@@ -68,8 +68,8 @@ public static class ContextualAttention
         var valuePatches = cat(valueList, 2);
 
         // Convolving the queries with every normalised key patch as a filter (DeepFill's conv2d) is the same sum of
-        // products as multiplying the unfolded patches; the batched product is several times faster on a CPU and keeps
-        // images apart without a grouped convolution. A test checks both formulations agree.
+        // products as multiplying the unfolded patches (im2col); the batched product keeps the images of a batch apart
+        // without a grouped convolution. A test checks that both formulations agree.
         var normalised = keyPatches / keyPatches.norm(1, keepdim: true).clamp_min(MinKeyNorm);   // (B, C·k·k, L)
         var queries = F.unfold(match, k, padding: half);                                        // (B, C·k·k, h·w)
         var scores = normalised.transpose(1, 2).bmm(queries).reshape(batch, keys, h, w);        // (B, L, h, w)
@@ -81,7 +81,8 @@ public static class ContextualAttention
         // Likewise DeepFill's conv_transpose2d with the value patches as filters: weight each patch, then fold (col2im)
         // sums the overlapping patches back into the map.
         var columns = valuePatches.bmm(weights.reshape(batch, keys, h * w));                    // (B, C'·P·P, h·w)
-        var summed = F.fold(columns, (vh, vw), (paste, paste), stride: (rate, rate), padding: (rate * half, rate * half));       // (B, C', H, W)
+        var summed = F.fold(columns, (vh, vw), (paste, paste), stride: (rate, rate),
+            padding: (rate * half, rate * half));                                               // (B, C', H, W)
         var box = ones(1, 1, paste, paste, dtype: match.dtype, device: match.device);
         var coverage = F.conv_transpose2d(ones(1, 1, h, w, dtype: match.dtype, device: match.device), box, strides: [rate, rate], padding: [rate * half, rate * half]);
         var mass = F.conv_transpose2d(weights.sum(1, keepdim: true), box, strides: [rate, rate], padding: [rate * half, rate * half]) / coverage;
