@@ -31,7 +31,23 @@ public static class ClassicalInpainting
     {
         if (hole.Width != image.Width || hole.Height != image.Height)
             throw new ArgumentException("mask and image differ in size", nameof(hole));
-        return method == ClassicalMethod.MeanFill ? MeanFill(image, hole) : OpenCv(image, hole, method);
+        if (method == ClassicalMethod.MeanFill) return MeanFill(image, hole);
+        try
+        {
+            return OpenCv(image, hole, method);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            // libOpenCvSharpExtern.so links against GTK 3 and its companions, which slim Debian images lack.
+            throw new SpotlightException($"OpenCV's native library could not be loaded ({InnermostMessage(e)}); on Debian/Ubuntu: apt-get install -y libgtk-3-0 libatomic1 libdrm2", e);
+        }
+    }
+
+    private static string InnermostMessage(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return inner.Message.Split('\n')[0].Trim();
     }
 
     private static RgbImage MeanFill(RgbImage image, HoleMask hole)
