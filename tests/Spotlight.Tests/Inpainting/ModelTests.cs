@@ -76,6 +76,10 @@ public sealed class ModelTests
         var junk = dir.Write("junk.spotlight", [1, 2, 3, 4, 5, 6, 7, 8, 9]);
         var e = Assert.Throws<SpotlightException>(() => InpaintingModel.Load(junk));
         Assert.Contains("junk.spotlight", e.Message);
+        var other = dir.File("captioner.spotlight");
+        using (var module = TorchSharp.torch.nn.Linear(2, 2))
+            Spotlight.Checkpoints.ModelFile.Save(other, "captioner", module, new Dictionary<string, string> { ["config"] = "{}" });
+        Assert.Equal($"{other}: holds a 'captioner', not a 'inpainting'", Assert.Throws<SpotlightException>(() => InpaintingModel.Load(other)).Message);
     }
 
     [Fact]
@@ -108,6 +112,50 @@ public sealed class ModelTests
         using var b = InpaintingModel.Load(dir.File("b.last.spotlight"));
         foreach (var (name, p) in a.Network.state_dict())
             Assert.True(p.equal(b.Network.state_dict()[name]).all().item<bool>(), name);
+    }
+
+    [Fact]
+    public void The_optional_gan_and_discounted_terms_train_and_resume_with_the_discriminator()
+    {
+        var data = InpaintingImages.Synthetic(4, 16, seed: 4);
+        var options = new InpaintingTrainingOptions
+        {
+            Steps = 3, BatchSize = 2, ValidateEvery = 100, CheckpointEvery = 100, ValidationImages = 2,
+            Loss = new InpaintingLossWeights(Adversarial: 0.1, SpatialDiscount: true),
+        };
+        var log = new Recorder();
+        using var dir = new TempDirectory();
+        new InpaintingTrainer(data, data, InpaintingConfig.Tiny(16), options with { StopAfterSteps = 2 }, log).Train(dir.File("g.spotlight"));
+        Assert.True(File.Exists(dir.File("g.checkpoint.discriminator")));
+        var result = new InpaintingTrainer(data, data, InpaintingConfig.Tiny(16), options, log).Train(dir.File("g.spotlight"), dir.File("g.checkpoint"));
+        Assert.Equal(3, result.Steps);
+        Assert.All(log.Steps, s => Assert.True(s.Adversarial != 0 && double.IsFinite(s.Loss)));
+    }
+
+    [Fact]
+    public void A_128_pixel_model_has_five_levels_and_fills_a_128_pixel_image()
+    {
+        torch.manual_seed(1);
+        using var model = InpaintingModel.Create(InpaintingConfig.Tiny(128));
+        Assert.Equal(5, model.Config.Levels);
+        var image = SyntheticTextures.Render(128, 1, 3);
+        var result = model.Fill(image, MaskGenerator.Centre(128), keepAttention: true);
+        Assert.Equal(128, result.Composite.Width);
+        Assert.Equal(4, result.Attention.Count);
+        Assert.Equal(32, AttentionMap.From(result, MaskGenerator.Centre(128)).GridSize);
+    }
+
+    [Fact]
+    public void A_checkpoint_from_another_configuration_is_refused()
+    {
+        var data = InpaintingImages.Synthetic(4, 16, seed: 4);
+        var options = new InpaintingTrainingOptions { Steps = 1, BatchSize = 2, ValidateEvery = 100, CheckpointEvery = 100, ValidationImages = 2 };
+        using var dir = new TempDirectory();
+        new InpaintingTrainer(data, data, InpaintingConfig.Tiny(16), options).Train(dir.File("a.spotlight"));
+        var other = InpaintingConfig.Tiny(16) with { Skips = SkipKind.Identity };
+        var e = Assert.Throws<SpotlightException>(() =>
+            new InpaintingTrainer(data, data, other, options with { Steps = 2 }).Train(dir.File("b.spotlight"), dir.File("a.checkpoint")));
+        Assert.Contains("a.checkpoint", e.Message);
     }
 
     private sealed class Recorder : IInpaintingObserver
