@@ -12,6 +12,7 @@ public static class Program
             ["captioning"] = CaptioningBench.Run,
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
             ["server"] = ServerBench.Run,
+            ["inpainting"] = InpaintingBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(TranslateCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(InpaintCommand.Create());
         return root;
     }
 }
