@@ -1,8 +1,13 @@
+using Spectre.Console;
 using Spotlight.Cli;
 
 namespace Spotlight.Tests;
 
-/// <summary>Runs the `spotlight` command in-process and captures what it prints (tests using it share the console).</summary>
+/// <summary>
+/// Runs the `spotlight` command in-process and captures what it prints. Tests that use it belong to the "Console"
+/// collection, so they never run at the same time. Spectre.Console's static console is bound to the writer it first
+/// saw, so it is pointed at the capture explicitly for each run.
+/// </summary>
 public static class CliHarness
 {
     private static readonly object ConsoleGate = new();
@@ -11,10 +16,16 @@ public static class CliHarness
     {
         lock (ConsoleGate)
         {
-            var (oldOut, oldErr) = (Console.Out, Console.Error);
+            var (oldOut, oldErr, oldAnsi) = (Console.Out, Console.Error, AnsiConsole.Console);
             var (o, e) = (new StringWriter(), new StringWriter());
             Console.SetOut(o);
             Console.SetError(e);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(o), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            });
+            AnsiConsole.Profile.Width = 200;
             try
             {
                 var code = Program.BuildRoot().Parse(args).Invoke();
@@ -24,6 +35,7 @@ public static class CliHarness
             {
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
+                AnsiConsole.Console = oldAnsi;
             }
         }
     }

@@ -30,16 +30,7 @@ public class ServeCommandTests(ServerFixture fixture)
 
     private static (int Code, string Error) Run(string[] args)
     {
-        var original = Console.Error;
-        var capture = new StringWriter();
-        Console.SetError(capture);
-        try
-        {
-            return (Program.BuildRoot().Parse(args).Invoke(), capture.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
+        var (code, _, error) = CliHarness.Run(args);
+        return (code, error);
     }
 }
