@@ -1,3 +1,4 @@
+using Spotlight.IO;
 using System.Text.Json;
 using ScottPlot;
 
@@ -73,29 +74,18 @@ public static class InpaintingCurves
 {
     public static void Write(string path, IReadOnlyList<InpaintingStepReport> steps, IReadOnlyList<InpaintingValidationReport> validations)
     {
-        var multiplot = new Multiplot();
-        multiplot.AddPlots(2);
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        var loss = multiplot.GetPlot(0);
-        if (steps.Count > 0)
-        {
-            var xs = steps.Select(s => (double)s.Step).ToArray();
-            loss.Add.ScatterLine(xs, steps.Select(s => s.Loss).ToArray()).LegendText = "total";
-            loss.Add.ScatterLine(xs, steps.Select(s => s.Hole).ToArray()).LegendText = "hole L1";
-            loss.Add.ScatterLine(xs, steps.Select(s => s.Valid).ToArray()).LegendText = "valid L1";
-            loss.Add.ScatterLine(xs, steps.Select(s => s.Pyramid).ToArray()).LegendText = "pyramid L1";
-        }
-        loss.Title("Training loss");
-        loss.XLabel("step");
-        loss.ShowLegend();
-        var psnr = multiplot.GetPlot(1);
-        if (validations.Count > 0)
-            psnr.Add.ScatterLine(validations.Select(v => (double)v.Step).ToArray(), validations.Select(v => v.Psnr).ToArray()).LegendText = "PSNR (dB)";
-        psnr.Title("Validation PSNR (composited)");
-        psnr.XLabel("step");
-        psnr.ShowLegend();
-        var temp = path + ".tmp.png";
-        multiplot.SavePng(temp, 1000, 400);
-        File.Move(temp, path, overwrite: true);
+        var x = steps.Select(s => (double)s.Step).ToArray();
+        CurvesPng.Write(path,
+            new CurvePanel("Training loss", "step",
+            [
+                new("total", x, steps.Select(s => s.Loss).ToArray()),
+                new("hole L1", x, steps.Select(s => s.Hole).ToArray()),
+                new("valid L1", x, steps.Select(s => s.Valid).ToArray()),
+                new("pyramid L1", x, steps.Select(s => s.Pyramid).ToArray()),
+            ]),
+            new CurvePanel("Validation PSNR (composited)", "step",
+            [
+                new("PSNR (dB)", validations.Select(v => (double)v.Step).ToArray(), validations.Select(v => v.Psnr).ToArray()),
+            ]));
     }
 }
