@@ -44,9 +44,12 @@ public static class ScoreCommand
             };
             var worstCount = parse.GetValue(worst);
             if (worstCount < 0) throw new SpotlightException($"--worst {worstCount}: expected a count of 0 or more");
-            var chosen = CaptionMetrics.Parse(parse.GetValue(metrics)!)
-                .Select(m => m is MeteorCaptionMetric && (parse.GetValue(wordnet) ?? parse.GetValue(paraphrase)) is not null
-                    ? new MeteorCaptionMetric(parse.GetValue(wordnet), parse.GetValue(paraphrase)) : m).ToList();
+            var meteorPaths = (parse.GetValue(wordnet), parse.GetValue(paraphrase));
+            var chosen = CaptionMetrics.Parse(parse.GetValue(metrics)!, meteorPaths is (null, null) ? null
+                : new Dictionary<string, Func<ICaptionMetric>>(StringComparer.OrdinalIgnoreCase)
+                {
+                    ["meteor"] = () => new MeteorCaptionMetric(meteorPaths.Item1, meteorPaths.Item2),
+                });
             var references = CaptionFiles.LoadReferences(parse.GetValue(refs)![0], parse.GetValue(split));
             var candidates = CaptionFiles.LoadResults(parse.GetValue(results)!);
             var report = CaptionEvaluator.Evaluate(references, candidates, new EvaluationOptions(chosen, tokenization, parse.GetValue(allowMissing)));

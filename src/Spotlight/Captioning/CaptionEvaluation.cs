@@ -1,6 +1,7 @@
 using Spotlight.Captioning.Data;
 using Spotlight.Captioning.Data.Synthetic;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Spotlight.Captioning;
 
@@ -15,26 +16,39 @@ public sealed record CaptionEvaluationReport(CaptionScores Scores, IReadOnlyList
 /// <summary>Captions a split with the model's own batched beam search and scores the generated text.</summary>
 public static class CaptionEvaluation
 {
-    /// <summary>Validation during training: BLEU-4 and CIDEr-D of generated captions on (at most) <paramref name="limit"/> images.</summary>
-    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, int beam, int limit)
+    /// <summary>
+    /// Validation during training: BLEU-4 and CIDEr-D of generated captions. <paramref name="preprocessed"/> holds the
+    /// images already preprocessed (images.Count, 3, S, S), made once per run by <see cref="Preprocess"/>, so that
+    /// validation does not decode the same files again every epoch.
+    /// </summary>
+    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, Tensor preprocessed, int beam)
     {
-        var subset = limit > 0 && images.Count > limit ? images.Take(limit).ToList() : images;
-        var report = Evaluate(model, subset, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false);
+        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, preprocessed);
         return (report.Scores.Bleu4, report.Scores.CiderD);
+    }
+
+    /// <summary>All images decoded and preprocessed into one tensor (images.Count, 3, S, S), outside any dispose scope.</summary>
+    public static Tensor Preprocess(CaptionModel model, IReadOnlyList<CaptionImage> images)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.stack(images.Select(i => model.LoadImage(i.ImagePath)).ToArray()).DetachFromDisposeScope();
     }
 
     public static CaptionEvaluationReport Evaluate(
         CaptionModel model, IReadOnlyList<CaptionImage> images, CaptionOptions options,
-        IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true)
+        IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true, Tensor? preprocessed = null)
     {
         bool wasTraining = model.Network.training;
         var captions = new List<(CaptionImage, CaptionResult)>(images.Count);
         try
         {
-            foreach (var chunk in images.Chunk(options.BatchSize))
+            for (int start = 0; start < images.Count; start += options.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                var batch = torch.stack(chunk.Select(i => model.LoadImage(i.ImagePath)).ToArray());
+                var chunk = Enumerable.Range(start, Math.Min(options.BatchSize, images.Count - start)).Select(i => images[i]).ToArray();
+                var batch = preprocessed is null
+                    ? torch.stack(chunk.Select(i => model.LoadImage(i.ImagePath)).ToArray())
+                    : preprocessed.narrow(0, start, chunk.Length);
                 var results = model.CaptionTensors(batch, chunk.Select(i => i.Id).ToList(), options);
                 for (int k = 0; k < chunk.Length; k++) captions.Add((chunk[k], results[k]));
             }

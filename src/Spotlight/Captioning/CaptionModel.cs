@@ -22,13 +22,12 @@ public sealed record CaptionAlternative(string Caption, double LogProb, double S
 /// <summary>How to caption: beam width, length limit, length normalisation, alternatives.</summary>
 public sealed record CaptionOptions(int Beam = 3, int? MaxLength = null, double LengthAlpha = 0.0, int Alternatives = 1, int BatchSize = 32)
 {
-    public void Validate(int modelMaxLength)
+    public void Validate()
     {
         if (Beam is < 1 or > 50) throw new SpotlightException($"beam must be between 1 and 50, got {Beam}");
         if (MaxLength is < 1 or > 200) throw new SpotlightException($"max length must be between 1 and 200, got {MaxLength}");
         if (Alternatives < 1 || Alternatives > Beam) throw new SpotlightException($"alternatives must be between 1 and the beam ({Beam})");
         if (BatchSize < 1) throw new SpotlightException("batch size must be positive");
-        _ = modelMaxLength;
     }
 }
 
@@ -126,7 +125,7 @@ public sealed class CaptionModel : IDisposable
     /// <summary>Captions a batch of preprocessed images (batch, 3, H, W) in one batched search.</summary>
     public IReadOnlyList<CaptionResult> CaptionTensors(Tensor images, IReadOnlyList<string> sources, CaptionOptions options)
     {
-        options.Validate(Config.MaxLength);
+        options.Validate();
         Network.eval();
         var decode = new DecodeOptions(
             BeamSize: options.Beam, MaxLength: options.MaxLength ?? Config.MaxLength - 1,

@@ -51,9 +51,11 @@ public sealed class CaptionTrainer
         var paths = OutputPaths.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
         var train = dataset.Split("train").Images;
-        var validation = dataset.Split("val").Images;
+        var allValidation = dataset.Split("val").Images;
+        var validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
+            ? allValidation.Take(options.ValidationImages).ToList() : allValidation;
         if (train.Count == 0) throw new SpotlightException($"{dataset.Source}: the training split is empty");
-        if (validation.Count == 0) throw new SpotlightException($"{dataset.Source}: the validation split is empty");
+        if (allValidation.Count == 0) throw new SpotlightException($"{dataset.Source}: the validation split is empty");
 
         var text = new TextConfig(MaxLength: configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
         var vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
@@ -70,6 +72,7 @@ public sealed class CaptionTrainer
         var loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
             BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling));
         var model = new CaptionModel(network, vocabulary, preprocessing);
+        using var validationImages = CaptionEvaluation.Preprocess(model, validation);
         var clock = Stopwatch.StartNew();
         var elapsedBefore = TimeSpan.FromSeconds(progress.ElapsedSeconds);
         TimeSpan Elapsed() => elapsedBefore + clock.Elapsed;
@@ -113,13 +116,13 @@ public sealed class CaptionTrainer
             }
 
             // Validation generates captions (beam search) and scores them: teacher-forced loss says little about captions.
-            var scores = CaptionEvaluation.Score(model, validation, options.ValidationBeam, options.ValidationImages);
+            var scores = CaptionEvaluation.Score(model, validation, validationImages, options.ValidationBeam);
             bool isBest = scores.CiderD > progress.BestScore;
             int badEpochs = isBest ? 0 : progress.BadEpochs + 1;
             var report = new ValidationReport(epoch + 1, progress.Step, scores.Bleu4, scores.CiderD, isBest, progress.LearningRate, Elapsed());
             progress.History.Add(report);
             observer.OnValidation(report);
-            model.SummaryJson = Summary(train.Count, validation.Count, progress, report);
+            model.SummaryJson = Summary(train.Count, allValidation.Count, progress, report);
             if (isBest) model.Save(paths.Best);
             model.Save(paths.Last);
 

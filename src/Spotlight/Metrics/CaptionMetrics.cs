@@ -26,8 +26,12 @@ public static class CaptionMetrics
         lock (Gate) Factories[name] = factory;
     }
 
-    /// <summary>Parses a comma-separated list; an unknown name is a SpotlightException listing the known ones.</summary>
-    public static IReadOnlyList<ICaptionMetric> Parse(string list)
+    /// <summary>
+    /// Parses a comma-separated list; an unknown name is a SpotlightException listing the known ones.
+    /// <paramref name="overrides"/> replaces the factory of a name for this call only (e.g. METEOR with the
+    /// resource paths given on the command line), so no scorer is built twice.
+    /// </summary>
+    public static IReadOnlyList<ICaptionMetric> Parse(string list, IReadOnlyDictionary<string, Func<ICaptionMetric>>? overrides = null)
     {
         lock (Gate)
         {
@@ -37,7 +41,7 @@ public static class CaptionMetrics
             var seen = new HashSet<string>();
             foreach (var name in names)
             {
-                if (!Factories.TryGetValue(name, out var factory))
+                if (!(overrides?.TryGetValue(name, out var factory) ?? false) && !Factories.TryGetValue(name, out factory))
                     throw new SpotlightException($"unknown metric \"{name}\"; choose from {Known()}");
                 var metric = factory();
                 if (seen.Add(string.Join(",", metric.Names))) metrics.Add(metric);
