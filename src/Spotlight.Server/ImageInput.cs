@@ -39,8 +39,7 @@ public static class ImageInput
         try
         {
             var limits = new ImageLimits(MaxBytes: long.MaxValue, MaxPixels: maxPixels);
-            using var bitmap = ImageDecoder.Decode(upload.Data.Span, upload.Name, limits, minShorterSide: preprocessing.Size);
-            var rgb = ImagePipeline.ResizeAndCrop(bitmap, preprocessing);
+            var rgb = ImagePipeline.LoadAndCrop(upload.Data.Span, upload.Name, preprocessing, limits);
             return new PreparedImage(ImagePipeline.Normalize(rgb, preprocessing), header, upload.Data.Length);
         }
         catch (SpotlightException e)

@@ -16,6 +16,13 @@ public static class ImagePipeline
         return ResizeAndCrop(bitmap, preprocessing);
     }
 
+    /// <summary>The same for an image held in memory (an upload); <paramref name="name"/> names it in errors.</summary>
+    public static RgbImage LoadAndCrop(ReadOnlySpan<byte> bytes, string name, ImagePreprocessing preprocessing, ImageLimits? limits = null)
+    {
+        using var bitmap = ImageDecoder.Decode(bytes, name, limits, minShorterSide: preprocessing.Size);
+        return ResizeAndCrop(bitmap, preprocessing);
+    }
+
     /// <summary>Any bitmap (transparency composited over white, as the decoder does) to Size×Size RGB.</summary>
     public static RgbImage ResizeAndCrop(SKBitmap bitmap, ImagePreprocessing preprocessing)
     {
