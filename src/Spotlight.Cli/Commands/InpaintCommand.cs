@@ -1,3 +1,4 @@
+using Spotlight.Checkpoints;
 using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Inpainting;
@@ -99,7 +100,7 @@ public static class InpaintCommand
             };
             AnsiConsole.MarkupLine($"training on {train.Count} images ({Markup.Escape(train.Source)}), validating on {validation.Count}");
             var modelPath = parse.GetValue(output)!;
-            var paths = InpaintingTrainer.OutputPaths.For(modelPath);
+            var paths = TrainingOutputs.For(modelPath);
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
             var resumeFrom = parse.GetValue(resume);
             using var log = new InpaintingTrainingLog(paths.Log, append: resumeFrom is not null);

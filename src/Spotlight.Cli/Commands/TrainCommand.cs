@@ -1,3 +1,4 @@
+using Spotlight.Checkpoints;
 using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Captioning;
@@ -68,7 +69,7 @@ public static class TrainCommand
     /// <summary>Training with a progress bar, a JSONL log and a curves PNG; shared by <c>train</c> and <c>demo</c>.</summary>
     public static CaptionTrainingResult TrainAndReport(CaptionDataset dataset, CaptionerConfig config, CaptionTrainingOptions options, string modelPath, string? resume)
     {
-        var paths = CaptionTrainer.OutputPaths.For(modelPath);
+        var paths = TrainingOutputs.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
         using var log = new JsonlTrainingLog(paths.Log, append: resume is not null);
         var result = TrainingProgress.Run(options.Epochs, progress =>

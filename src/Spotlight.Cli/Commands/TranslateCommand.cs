@@ -1,3 +1,4 @@
+using Spotlight.Checkpoints;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -138,7 +139,7 @@ public static class TranslateCommand
                 TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 Device = ComputeDevice.Resolve(ComputeDevice.Parse(parse.GetValue(device)!), CommonOptions.Notice),
             };
-            var paths = TranslationTrainer.OutputPaths.For(parse.GetValue(output)!);
+            var paths = TrainingOutputs.For(parse.GetValue(output)!);
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
             using var log = new TranslationJsonlLog(paths.Log, append: parse.GetValue(resume) is not null);
             var result = AnsiConsole.Progress().AutoClear(false)

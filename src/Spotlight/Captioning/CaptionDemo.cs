@@ -1,3 +1,4 @@
+using Spotlight.Checkpoints;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -46,7 +47,7 @@ public static class CaptionDemo
         var evalTime = evalClock.Elapsed;
 
         var reportDir = Path.Combine(options.OutputDirectory, "report");
-        var curves = CaptionTrainer.OutputPaths.For(modelPath).Curves;
+        var curves = TrainingOutputs.For(modelPath).Curves;
         Directory.CreateDirectory(reportDir);
         if (File.Exists(curves)) File.Copy(curves, Path.Combine(reportDir, "curves.png"), overwrite: true);
         var samples = report.Captions.Take(options.ReportImages)

@@ -15,17 +15,6 @@ namespace Spotlight.Captioning;
 /// </summary>
 public sealed class CaptionTrainer
 {
-    /// <summary>Where a run writes: the best model at the given path, the rest beside it.</summary>
-    public sealed record OutputPaths(string Best, string Last, string Checkpoint, string Log, string Curves)
-    {
-        public static OutputPaths For(string modelPath)
-        {
-            var full = Path.GetFullPath(modelPath);
-            var stem = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full));
-            return new OutputPaths(full, stem + ".last.spotlight", stem + ".checkpoint", stem + ".log.jsonl", stem + ".curves.png");
-        }
-    }
-
     /// <summary>Training progress saved in every checkpoint so a resumed run continues the same trajectory.</summary>
     private sealed record Progress(int Epoch, int Batch, long Step, double BestScore, int BadEpochs, double LearningRate,
         double ElapsedSeconds, List<ValidationReport> History);
@@ -48,7 +37,7 @@ public sealed class CaptionTrainer
 
     public CaptionTrainingResult Train(string modelPath, string? resumeFrom = null)
     {
-        var paths = OutputPaths.For(modelPath);
+        var paths = TrainingOutputs.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
         var train = dataset.Split("train").Images;
         var allValidation = dataset.Split("val").Images;
@@ -144,7 +133,7 @@ public sealed class CaptionTrainer
         return Result(paths, progress, Elapsed(), stopReason);
     }
 
-    private static CaptionTrainingResult Result(OutputPaths paths, Progress progress, TimeSpan elapsed, string reason) =>
+    private static CaptionTrainingResult Result(TrainingOutputs paths, Progress progress, TimeSpan elapsed, string reason) =>
         new(paths.Best, paths.Last, paths.Checkpoint, progress.Epoch, progress.Step, elapsed, progress.BestScore, progress.History, reason);
 
     private static string Summary(int trainImages, int validationImages, Progress progress, ValidationReport last) =>

@@ -14,17 +14,6 @@ namespace Spotlight.Inpainting;
 /// </summary>
 public sealed class InpaintingTrainer
 {
-    /// <summary>Where a run writes: the best model at the given path, the rest beside it.</summary>
-    public sealed record OutputPaths(string Best, string Last, string Checkpoint, string Log, string Curves)
-    {
-        public static OutputPaths For(string modelPath)
-        {
-            var full = Path.GetFullPath(modelPath);
-            var stem = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full));
-            return new OutputPaths(full, stem + ".last.spotlight", stem + ".checkpoint", stem + ".log.jsonl", stem + ".curves.png");
-        }
-    }
-
     private sealed record Progress(long Step, double BestPsnr, double ElapsedSeconds);
 
     private readonly IReadOnlyList<RgbImage> train;
@@ -54,7 +43,7 @@ public sealed class InpaintingTrainer
 
     public InpaintingTrainingResult Train(string modelPath, string? resumeFrom = null)
     {
-        var paths = OutputPaths.For(modelPath);
+        var paths = TrainingOutputs.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
         torch.manual_seed(options.Seed);
         using var network = new InpaintingNet(config);
@@ -129,7 +118,7 @@ public sealed class InpaintingTrainer
         return (psnr / images.Count, mae / images.Count);
     }
 
-    private Progress Validate(InpaintingModel model, IReadOnlyList<HoleMask> masks, Progress progress, OutputPaths paths, TimeSpan elapsed)
+    private Progress Validate(InpaintingModel model, IReadOnlyList<HoleMask> masks, Progress progress, TrainingOutputs paths, TimeSpan elapsed)
     {
         var (psnr, mae) = Score(model, validation, masks);
         bool best = psnr > progress.BestPsnr;

@@ -13,19 +13,6 @@ namespace Spotlight.Translation;
 /// </summary>
 public sealed class TranslationTrainer
 {
-    /// <summary>Where a run writes: the best model at the given path, the rest beside it.</summary>
-    public sealed record OutputPaths(string Best, string Last, string Average, string Checkpoint, string Log)
-    {
-        public static OutputPaths For(string modelPath)
-        {
-            var full = Path.GetFullPath(modelPath);
-            var stem = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full));
-            return new OutputPaths(full, stem + ".last.spotlight", stem + ".avg.spotlight", stem + ".checkpoint", stem + ".log.jsonl");
-        }
-
-        public string Epoch(int epoch) => Path.ChangeExtension(Last, null).Replace(".last", "") + $".epoch{epoch:D3}.spotlight";
-    }
-
     /// <summary>Saved in every checkpoint so a resumed run continues the same trajectory.</summary>
     /// <remarks>Best = highest BLEU, ties (e.g. 0 on one-word synthetic sentences) broken by chrF.</remarks>
     private sealed record Progress(int Epoch, int Batch, long Step, double BestBleu, double BestChrF, int BadValidations,
@@ -51,7 +38,7 @@ public sealed class TranslationTrainer
     /// <summary>Trains on <paramref name="train"/>; validates on <paramref name="validation"/> when given (else the last model is also the best).</summary>
     public TranslationTrainingResult Train(SubwordCorpus train, IReadOnlyList<SentencePair>? validation, string modelPath, string? resumeFrom = null)
     {
-        var paths = OutputPaths.For(modelPath);
+        var paths = TrainingOutputs.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
         torch.manual_seed(options.Seed);
         var network = Seq2SeqModel.Create(config);
@@ -134,7 +121,7 @@ public sealed class TranslationTrainer
     }
 
     private Progress EndEpoch(int epoch, Progress progress, Translator translator, IReadOnlyList<SentencePair>? validation,
-        OutputPaths paths, TimeSpan elapsed)
+        TrainingOutputs paths, TimeSpan elapsed)
     {
         double lr = LearningRateSchedule.At(options, Math.Max(progress.Step, 1), progress.PlateauScale);
         bool isBest = true;
@@ -184,7 +171,7 @@ public sealed class TranslationTrainer
         };
     }
 
-    private static TranslationTrainingResult Result(OutputPaths paths, Progress progress, TimeSpan elapsed, string? averaged, string reason) =>
+    private static TranslationTrainingResult Result(TrainingOutputs paths, Progress progress, TimeSpan elapsed, string? averaged, string reason) =>
         new(paths.Best, paths.Last, averaged, paths.Checkpoint, progress.Epoch, progress.Step, elapsed, progress.BestBleu,
             progress.History, reason);
 

@@ -46,7 +46,7 @@ public class TrainingTests
         using var folder = new TemporaryFolder();
         var result = new TranslationTrainer(subwords, TranslatorConfig.Tiny(TranslatorArch.RnnSearch), Options with { Epochs = 3, AverageLast = 2 })
             .Train(TranslationKit.Encode(Task.Generate(100, 2), subwords), null, Path.Combine(folder.Path, "m.spotlight"));
-        var paths = TranslationTrainer.OutputPaths.For(Path.Combine(folder.Path, "m.spotlight"));
+        var paths = TrainingOutputs.For(Path.Combine(folder.Path, "m.spotlight"));
         Assert.False(File.Exists(paths.Epoch(1)));   // only the last two are kept
         using var e2 = ModelFile.Load(paths.Epoch(2));
         using var e3 = ModelFile.Load(paths.Epoch(3));
