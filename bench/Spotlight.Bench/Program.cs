@@ -5,6 +5,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        Spotlight.Runtime.OneDnnGuard.Apply();   // before anything reaches libtorch
         var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
         {
             ["demo-step"] = DemoStepBench.Run,

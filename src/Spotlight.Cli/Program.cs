@@ -5,7 +5,11 @@ namespace Spotlight.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        Spotlight.Runtime.OneDnnGuard.Apply();   // before anything reaches libtorch
+        return BuildRoot().Parse(args).Invoke();
+    }
 
     public static RootCommand BuildRoot()
     {

@@ -24,6 +24,7 @@ public static class InfoCommand
             table.AddRow(".NET", info.Framework);
             table.AddRow("OS", info.OperatingSystem);
             table.AddRow("threads", info.Threads.ToString());
+            table.AddRow("oneDNN", Spotlight.Runtime.OneDnnGuard.Status);
             table.AddRow("CUDA available", info.CudaAvailable ? $"yes ({info.CudaDevices} device(s))" : "no");
             table.AddRow("device in use", chosen.type.ToString().ToLowerInvariant());
             AnsiConsole.Write(table);

@@ -83,12 +83,18 @@ public static class ContextualAttention
         var columns = valuePatches.bmm(weights.reshape(batch, keys, h * w));                    // (B, C'·P·P, h·w)
         var summed = F.fold(columns, (vh, vw), (paste, paste), stride: (rate, rate),
             padding: (rate * half, rate * half));                                               // (B, C', H, W)
-        var box = ones(1, 1, paste, paste, dtype: match.dtype, device: match.device);
-        var coverage = F.conv_transpose2d(ones(1, 1, h, w, dtype: match.dtype, device: match.device), box, strides: [rate, rate], padding: [rate * half, rate * half]);
-        var mass = F.conv_transpose2d(weights.sum(1, keepdim: true), box, strides: [rate, rate], padding: [rate * half, rate * half]) / coverage;
+        // Coverage and mass are folds too, not single-channel conv_transpose2d: libtorch 2.10's oneDNN kernel for that
+        // case returns wrong sums on AVX-512 CPUs (measured: 107 of 200 small shapes off; docs/torchsharp-on-debian.md).
+        var coverage = FoldPatches(ones(batch, 1, h * w, dtype: match.dtype, device: match.device), vh, vw, paste, rate, half);
+        var mass = FoldPatches(weights.sum(1).reshape(batch, 1, h * w), vh, vw, paste, rate, half) / coverage;
         return new ContextualAttentionResult(
             (summed / coverage).MoveToOuterDisposeScope(), mass.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope(), blocks);
     }
+
+    /// <summary>Pastes one value per query position as a P×P patch and sums the overlaps: (B, 1, h·w) → (B, 1, H, W).</summary>
+    private static Tensor FoldPatches(Tensor perQuery, int vh, int vw, int paste, int rate, int half) =>
+        F.fold(perQuery.expand(perQuery.shape[0], paste * paste, perQuery.shape[2]), (vh, vw), (paste, paste),
+            stride: (rate, rate), padding: (rate * half, rate * half));
 
     /// <summary>
     /// DeepFill's usage: match at 1/rate of the resolution (nearest-neighbour subsampling, as its <c>resize</c>

@@ -205,9 +205,28 @@ public sealed class ContextualAttentionTests
         var padded = nn.functional.pad(values, [2, 2, 2, 2], PaddingModes.Replicate);
         var raw = nn.functional.unfold(padded, 6, stride: 2).permute(0, 2, 1).reshape(36, 2, 6, 6);
         var pasted = nn.functional.conv_transpose2d(weights, raw, strides: [2, 2], padding: [2, 2]);
-        var overlap = nn.functional.conv_transpose2d(ones(1, 1, 6, 6), ones(1, 1, 6, 6), strides: [2, 2], padding: [2, 2]);
+        var overlap = OverlapCount(queries: 6, patch: 6, stride: 2, padding: 2);
 
         Assert.True(actual.Weights.allclose(weights, rtol: 1e-4, atol: 1e-6));
         Assert.True(actual.Output.allclose(pasted / overlap, rtol: 1e-4, atol: 1e-5));
+    }
+
+    /// <summary>
+    /// How many pasted patches cover each output pixel, counted by loops. (Not a single-channel conv_transpose2d of
+    /// ones: libtorch 2.10's oneDNN kernel gets that case wrong on AVX-512 CPUs; see docs/torchsharp-on-debian.md.)
+    /// </summary>
+    private static Tensor OverlapCount(int queries, int patch, int stride, int padding)
+    {
+        int size = (queries - 1) * stride + patch - 2 * padding;
+        var counts = new float[size * size];
+        for (int qy = 0; qy < queries; qy++)
+            for (int qx = 0; qx < queries; qx++)
+                for (int dy = 0; dy < patch; dy++)
+                    for (int dx = 0; dx < patch; dx++)
+                    {
+                        int y = qy * stride + dy - padding, x = qx * stride + dx - padding;
+                        if (y >= 0 && y < size && x >= 0 && x < size) counts[y * size + x]++;
+                    }
+        return tensor(counts, [1, 1, size, size]);
     }
 }

@@ -25,7 +25,7 @@ public class ModelDecodingTests
         for (int i = 0; i < ids.Count; i++)
         {
             Assert.Equal(greedy[i][0].Tokens, beam[i][0].Tokens);
-            Assert.Equal(greedy[i][0].LogProb, beam[i][0].LogProb, 5);   // batches shrink differently: float32 rounding
+            Assert.Equal(greedy[i][0].LogProb, beam[i][0].LogProb, 1e-5);   // batches shrink differently: float32 rounding
         }
     }
 
@@ -41,7 +41,7 @@ public class ModelDecodingTests
             for (int n = 0; n < 2; n++)
             {
                 Assert.Equal(single[i].Hypotheses[n].Ids, batched[i].Hypotheses[n].Ids);
-                Assert.Equal(single[i].Hypotheses[n].Score, batched[i].Hypotheses[n].Score, 4);
+                Assert.Equal(single[i].Hypotheses[n].Score, batched[i].Hypotheses[n].Score, 1e-4);
             }
     }
 
@@ -64,11 +64,11 @@ public class ModelDecodingTests
             int steps = h.Tokens.Length + (h.Finished ? 1 : 0);
             double replay = 0;
             for (int t = 0; t < steps; t++) replay += logProbs[i, t, batch.TargetOut[i, t].item<long>()].item<float>();
-            Assert.Equal(h.LogProb, replay, 4);
+            Assert.Equal(h.LogProb, replay, 1e-4);
             if (arch == TranslatorArch.NoAttention) { Assert.Null(attention); Assert.Null(h.Attention); continue; }
             for (int t = 0; t < steps; t++)
                 for (int s = 0; s < ids[i].Length + 1; s++)
-                    Assert.Equal(h.Attention![t][s], attention![i, t, s].item<float>(), 4);
+                    Assert.Equal(h.Attention![t][s], attention![i, t, s].item<float>(), 1e-4);
         }
     }
 
