@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(TranslateCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(InpaintCommand.Create());
+        root.Subcommands.Add(WeightsCommand.Create());
         return root;
     }
 }

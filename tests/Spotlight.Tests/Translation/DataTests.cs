@@ -66,11 +66,11 @@ public class DataTests
             corpus.Issues.Select(i => i.ToString()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_real_tatoeba_sample_reads_without_issues_when_present()
     {
-        const string path = "/work/shared/data/tatoeba-eng-fra-5k/eng-fra.txt";
-        if (!File.Exists(path)) return;   // shared data is not part of the repository
+        var path = SharedData.Find("data/tatoeba-eng-fra-5k/eng-fra.txt");
+        Skip.If(path is null, "shared/data/tatoeba-eng-fra-5k is not beside the repository");
         var corpus = ParallelCorpus.FromTsv(path);
         Assert.Equal(5000, corpus.Pairs.Count);
         Assert.Empty(corpus.Issues);
