@@ -14,29 +14,43 @@ public static class EvalCommand
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
-        var data = new Option<string>("--data") { Description = "dataset folder", Required = true };
+        var data = new Option<string>("--data") { Description = "data set: a folder (captions.json + splits.json, or Flickr token and split files) or a COCO/Karpathy JSON file", Required = true };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
         var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
+        var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
+        format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
+        var imageRoot = new Option<string?>("--images") { Description = "folder the data set's image names are relative to" };
+        var report = new Option<string?>("--report") { Description = "write an HTML page of example captions with per-word attention maps to this folder" };
+        var examples = new Option<int>("--examples") { Description = "images in the --report page", DefaultValueFactory = _ => 10 };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json, threads,
+            model, data, split, beam, results, json, threads, format, imageRoot, report, examples,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
-            var dataset = CaptionDataset.Load(parse.GetValue(data)!);
+            var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imageRoot), parse.GetValue(format));
             var images = dataset.Split(parse.GetValue(split)!).Images;
             if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");
             var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
             var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
-            var report = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam)), objects);
-            if (parse.GetValue(results) is string path) WriteResults(path, report);
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report.Scores));
-            else AnsiConsole.Write(ScoreTable(report.Scores, $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam)), objects);
+            if (parse.GetValue(results) is string path) WriteResults(path, evaluation);
+            string title = $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}";
+            if (parse.GetValue(report) is string dir)
+            {
+                var items = evaluation.Captions.Take(Math.Max(0, parse.GetValue(examples)))
+                    .Select(c => new AttentionReportItem(c.Image.ImagePath, c.Result, c.Image.Captions)).ToList();
+                var index = AttentionReport.Write(dir, items, $"{Path.GetFileName(parse.GetValue(model))} on {dataset.Source}, {title}");
+                CommonOptions.Notice($"report: {index}");
+            }
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(evaluation.Scores));
+            else AnsiConsole.Write(ScoreTable(evaluation.Scores, $"{title}, {clock.Elapsed.TotalSeconds:F0} s"));
             return 0;
         }));
         return command;

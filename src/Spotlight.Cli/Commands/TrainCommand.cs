@@ -3,6 +3,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data;
+using Spotlight.Vision.Encoders;
 
 namespace Spotlight.Cli.Commands;
 
@@ -11,7 +12,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "dataset folder (e.g. from `spotlight data synth`)", Required = true };
+        var data = new Option<string>("--data") { Description = "data set: a folder (from `spotlight data synth`, or Flickr8k/30k token and split files) or a COCO/Karpathy JSON file", Required = true };
         var output = new Option<string>("--out") { Description = "model file to write (best on validation); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it", Required = true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
@@ -29,28 +30,75 @@ public static class TrainCommand
         var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
         init.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
+        var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
+        format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
+        var images = new Option<string?>("--images") { Description = "folder the data set's image names are relative to (default: the format's)" };
+        var encoderWeights = new Option<string?>("--encoder-weights") { Description = "pretrained encoder file from `spotlight weights import` (MobileNet v1 or ResNet); default: a small CNN trained from scratch" };
+        var imageSize = new Option<int?>("--image-size") { Description = "input side in pixels (default 224 with a pretrained encoder, 64 for the small CNN)" };
+        var fineTune = new Option<int>("--fine-tune-blocks") { Description = "fine-tune the pretrained encoder's last N blocks (0 = frozen)", DefaultValueFactory = _ => 0 };
+        var encoderLr = new Option<double>("--encoder-lr-factor") { Description = "fine-tuned blocks learn at this fraction of --lr", DefaultValueFactory = _ => 0.1 };
+        var cache = new Option<string?>("--cache-features") { Description = "folder to cache a frozen encoder's region features in (computed once, reused)" };
+        var validationImages = new Option<int>("--validation-images") { Description = "caption at most this many validation images per epoch (0 = all)", DefaultValueFactory = _ => 0 };
+        var minCount = new Option<int>("--min-word-count") { Description = "rarer training words become <unk>", DefaultValueFactory = _ => 1 };
+        var sampling = new Option<string>("--sampling") { Description = "one (caption per image per epoch) | every (caption)", DefaultValueFactory = _ => "one" };
+        sampling.AcceptOnlyFromAmong("one", "every");
+        var embed = new Option<int?>("--embed-dim") { Description = "word embedding size" };
+        var hidden = new Option<int?>("--decoder-dim") { Description = "LSTM/GRU size" };
+        var attentionDim = new Option<int?>("--attention-dim") { Description = "additive attention size" };
+        var dropout = new Option<float?>("--dropout") { Description = "dropout before the word classifier" };
+        var maxLength = new Option<int?>("--max-length") { Description = "tokens per caption incl. <start>/<end>; longer captions are cut" };
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell).")
         {
             data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, init, threads,
+            format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
+            embed, hidden, attentionDim, dropout, maxLength,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            var dataset = CaptionDataset.Load(parse.GetValue(data)!);
-            var config = new CaptionerConfig(VocabSize: 5) with
+            var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(format));
+            foreach (var warning in dataset.Warnings) CommonOptions.Notice(warning);
+            var defaults = new CaptionerConfig(VocabSize: 5);
+            var config = defaults with
             {
                 Attention = ParseAttention(parse.GetValue(attention)!),
                 Cell = parse.GetValue(decoder) == "gru" ? DecoderCellKind.Gru : DecoderCellKind.Lstm,
                 DoublyStochasticLambda = parse.GetValue(lambda),
                 InitFromMeanRegion = parse.GetValue(init) == "mean",
+                EmbedDim = parse.GetValue(embed) ?? defaults.EmbedDim,
+                DecoderDim = parse.GetValue(hidden) ?? defaults.DecoderDim,
+                AttentionDim = parse.GetValue(attentionDim) ?? defaults.AttentionDim,
+                Dropout = parse.GetValue(dropout) ?? defaults.Dropout,
+                MaxLength = parse.GetValue(maxLength) ?? defaults.MaxLength,
             };
+            string? weights = parse.GetValue(encoderWeights);
+            if (weights is not null)
+            {
+                var (description, file) = EncoderWeights.Open(weights);
+                file.Dispose();
+                config = config with
+                {
+                    Pretrained = new PretrainedEncoderConfig(description.Arch, description.Alpha, parse.GetValue(imageSize) ?? 224, parse.GetValue(fineTune)),
+                };
+            }
+            else
+            {
+                if (parse.GetValue(fineTune) != 0) throw new SpotlightException("--fine-tune-blocks needs a pretrained encoder (--encoder-weights)");
+                if (parse.GetValue(imageSize) is int size) config = config with { Encoder = config.EncoderConfig with { ImageSize = size } };
+            }
             var options = new CaptionTrainingOptions
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer) == "rmsprop" ? OptimizerKind.RmsProp : OptimizerKind.Adam,
                 Seed = parse.GetValue(seed),
                 TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
+                EncoderWeights = weights,
+                FeatureCache = parse.GetValue(cache),
+                EncoderLearningRateFactor = parse.GetValue(encoderLr),
+                ValidationImages = parse.GetValue(validationImages),
+                MinWordCount = parse.GetValue(minCount),
+                Sampling = parse.GetValue(sampling) == "every" ? CaptionSampling.EveryCaption : CaptionSampling.OneCaptionPerImage,
             };
             var result = TrainAndReport(dataset, config, options, parse.GetValue(output)!, parse.GetValue(resume));
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (CIDEr-D {result.BestScore:F3}); {Markup.Escape(result.StopReason)}");

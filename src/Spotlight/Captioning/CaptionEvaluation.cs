@@ -1,5 +1,6 @@
 using Spotlight.Captioning.Data;
 using Spotlight.Captioning.Data.Synthetic;
+using Spotlight.Vision.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +28,13 @@ public static class CaptionEvaluation
         return (report.Scores.Bleu4, report.Scores.CiderD);
     }
 
+    /// <summary>The same from cached region features (rows in <paramref name="images"/> order).</summary>
+    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, FeatureSet features, int beam)
+    {
+        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, features: features);
+        return (report.Scores.Bleu4, report.Scores.CiderD);
+    }
+
     /// <summary>All images decoded and preprocessed into one tensor (images.Count, 3, S, S), outside any dispose scope.</summary>
     public static Tensor Preprocess(CaptionModel model, IReadOnlyList<CaptionImage> images)
     {
@@ -36,7 +44,8 @@ public static class CaptionEvaluation
 
     public static CaptionEvaluationReport Evaluate(
         CaptionModel model, IReadOnlyList<CaptionImage> images, CaptionOptions options,
-        IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true, Tensor? preprocessed = null)
+        IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true, Tensor? preprocessed = null,
+        FeatureSet? features = null)
     {
         bool wasTraining = model.Network.training;
         var captions = new List<(CaptionImage, CaptionResult)>(images.Count);
@@ -46,10 +55,12 @@ public static class CaptionEvaluation
             {
                 using var scope = torch.NewDisposeScope();
                 var chunk = Enumerable.Range(start, Math.Min(options.BatchSize, images.Count - start)).Select(i => images[i]).ToArray();
-                var batch = preprocessed is null
-                    ? torch.stack(chunk.Select(i => model.LoadImage(i.ImagePath)).ToArray())
-                    : preprocessed.narrow(0, start, chunk.Length);
-                var results = model.CaptionTensors(batch, chunk.Select(i => i.Id).ToList(), options);
+                var ids = chunk.Select(i => i.Id).ToList();
+                var results = features is not null
+                    ? model.CaptionRegions(features.Rows(start, chunk.Length), ids, options)
+                    : model.CaptionTensors(preprocessed is null
+                        ? torch.stack(chunk.Select(i => model.LoadImage(i.ImagePath)).ToArray())
+                        : preprocessed.narrow(0, start, chunk.Length), ids, options);
                 for (int k = 0; k < chunk.Length; k++) captions.Add((chunk[k], results[k]));
             }
         }

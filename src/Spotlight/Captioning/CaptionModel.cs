@@ -125,6 +125,15 @@ public sealed class CaptionModel : IDisposable
     /// <summary>Captions a batch of preprocessed images (batch, 3, H, W) in one batched search.</summary>
     public IReadOnlyList<CaptionResult> CaptionTensors(Tensor images, IReadOnlyList<string> sources, CaptionOptions options)
     {
+        Network.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return CaptionRegions(Network.Encoder.Encode(images), sources, options);
+    }
+
+    /// <summary>Captions from region features already computed (batch, regions, dim), e.g. from a feature cache.</summary>
+    public IReadOnlyList<CaptionResult> CaptionRegions(Tensor regions, IReadOnlyList<string> sources, CaptionOptions options)
+    {
         options.Validate();
         Network.eval();
         var decode = new DecodeOptions(
@@ -133,7 +142,7 @@ public sealed class CaptionModel : IDisposable
             LengthPenalty: options.LengthAlpha > 0 ? LengthPenaltyKind.Average : LengthPenaltyKind.None,
             LengthAlpha: options.LengthAlpha, NBest: options.Alternatives);
         using var scope = torch.NewDisposeScope();
-        var hypotheses = Network.Generate(images, decode);
+        var hypotheses = Network.GenerateFromRegions(regions, decode);
         int gridH = Network.Encoder.GridHeight, gridW = Network.Encoder.GridWidth;
         var results = new List<CaptionResult>(hypotheses.Count);
         for (int i = 0; i < hypotheses.Count; i++)

@@ -4,7 +4,9 @@ using Spotlight.Captioning.Data;
 using Spotlight.Checkpoints;
 using Spotlight.Text;
 using Spotlight.Vision;
+using Spotlight.Vision.Encoders;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Spotlight.Captioning;
@@ -39,9 +41,9 @@ public sealed class CaptionTrainer
     {
         var paths = TrainingOutputs.For(modelPath);
         Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
-        var train = dataset.Split("train").Images;
+        IReadOnlyList<CaptionImage> train = dataset.Split("train").Images;
         var allValidation = dataset.Split("val").Images;
-        var validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
+        IReadOnlyList<CaptionImage> validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
             ? allValidation.Take(options.ValidationImages).ToList() : allValidation;
         if (train.Count == 0) throw new SpotlightException($"{dataset.Source}: the training split is empty");
         if (allValidation.Count == 0) throw new SpotlightException($"{dataset.Source}: the validation split is empty");
@@ -49,19 +51,22 @@ public sealed class CaptionTrainer
         var text = new TextConfig(MaxLength: configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
         var vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
         var config = configTemplate with { VocabSize = vocabulary.Count };
-        var preprocessing = new ImagePreprocessing(config.EncoderConfig.ImageSize);
+        var preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
 
         torch.manual_seed(options.Seed);
         using var network = new Captioner(config);
+        string? encoderChecksum = LoadPretrained(network);
+        using var trainFeatures = CachedFeatures(network, encoderChecksum, "training", ref train);
+        using var validationFeatures = CachedFeatures(network, encoderChecksum, "validation", ref validation);
         using var optimizer = CreateOptimizer(network);
         var progress = new Progress(0, 0, 0, double.NegativeInfinity, 0, options.LearningRate, 0, []);
         if (resumeFrom is not null) progress = Resume(resumeFrom, network, optimizer, vocabulary);
         SetLearningRate(optimizer, progress.LearningRate);
 
         var loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
-            BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling));
+            BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling, Pixels: trainFeatures is null));
         var model = new CaptionModel(network, vocabulary, preprocessing);
-        using var validationImages = CaptionEvaluation.Preprocess(model, validation);
+        using var validationImages = validationFeatures is null ? CaptionEvaluation.Preprocess(model, validation) : null;
         var clock = Stopwatch.StartNew();
         var elapsedBefore = TimeSpan.FromSeconds(progress.ElapsedSeconds);
         TimeSpan Elapsed() => elapsedBefore + clock.Elapsed;
@@ -79,7 +84,9 @@ public sealed class CaptionTrainer
             {
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var (logits, alphas) = network.forward(batch.Images, batch.Tokens);
+                    var (logits, alphas) = trainFeatures is null
+                        ? network.forward(batch.Images, batch.Tokens)
+                        : network.ForwardRegions(trainFeatures.Rows(torch.tensor(batch.Samples.Select(x => (long)x.Image).ToArray())), batch.Tokens);
                     var loss = CaptionLoss.Compute(logits, alphas, batch.Tokens, config.DoublyStochasticLambda);
                     optimizer.zero_grad();
                     loss.Total.backward();
@@ -105,13 +112,15 @@ public sealed class CaptionTrainer
             }
 
             // Validation generates captions (beam search) and scores them: teacher-forced loss says little about captions.
-            var scores = CaptionEvaluation.Score(model, validation, validationImages, options.ValidationBeam);
+            var scores = validationFeatures is not null
+                ? CaptionEvaluation.Score(model, validation, validationFeatures, options.ValidationBeam)
+                : CaptionEvaluation.Score(model, validation, validationImages!, options.ValidationBeam);
             bool isBest = scores.CiderD > progress.BestScore;
             int badEpochs = isBest ? 0 : progress.BadEpochs + 1;
             var report = new ValidationReport(epoch + 1, progress.Step, scores.Bleu4, scores.CiderD, isBest, progress.LearningRate, Elapsed());
             progress.History.Add(report);
             observer.OnValidation(report);
-            model.SummaryJson = Summary(train.Count, allValidation.Count, progress, report);
+            model.SummaryJson = Summary(train.Count, allValidation.Count, progress, report, config, encoderChecksum);
             if (isBest) model.Save(paths.Best);
             model.Save(paths.Last);
 
@@ -136,23 +145,66 @@ public sealed class CaptionTrainer
     private static CaptionTrainingResult Result(TrainingOutputs paths, Progress progress, TimeSpan elapsed, string reason) =>
         new(paths.Best, paths.Last, paths.Checkpoint, progress.Epoch, progress.Step, elapsed, progress.BestScore, progress.History, reason);
 
-    private static string Summary(int trainImages, int validationImages, Progress progress, ValidationReport last) =>
+    private string Summary(int trainImages, int validationImages, Progress progress, ValidationReport last, CaptionerConfig config, string? encoderChecksum) =>
         JsonSerializer.Serialize(new
         {
-            train_images = trainImages, validation_images = validationImages, epochs = last.Epoch, steps = progress.Step,
+            data = dataset.Source, train_images = trainImages, validation_images = validationImages, epochs = last.Epoch, steps = progress.Step,
             best_validation_cider_d = Math.Max(progress.BestScore, last.CiderD), last_validation_bleu4 = last.Bleu4,
             last_validation_cider_d = last.CiderD, trained_seconds = last.Elapsed.TotalSeconds,
+            encoder = config.Pretrained is { } p ? EncoderWeights.Name(p.Arch, p.Alpha) : "small CNN (from scratch)",
+            encoder_weights = encoderChecksum, encoder_fine_tuned_blocks = config.Pretrained?.TrainableBlocks,
         });
 
-    private optim.Optimizer CreateOptimizer(Captioner network) => options.Optimizer switch
+    /// <summary>Starts a pretrained encoder from its weight file; returns the file's checksum (the cache identity).</summary>
+    private string? LoadPretrained(Captioner network)
     {
-        OptimizerKind.RmsProp => optim.RMSProp(network.parameters(), options.LearningRate),
-        _ => optim.Adam(network.parameters(), options.LearningRate),
-    };
+        if (network.Config.Pretrained is not { } pretrained)
+        {
+            if (options.EncoderWeights is not null) throw new SpotlightException("--encoder-weights needs a pretrained --encoder");
+            if (options.FeatureCache is not null) throw new SpotlightException("--cache-features needs a frozen pretrained --encoder");
+            return null;
+        }
+        if (options.EncoderWeights is null)
+            throw new SpotlightException($"the {pretrained.Arch} encoder needs its pretrained weights (--encoder-weights FILE from `spotlight weights import`)");
+        return EncoderWeights.LoadInto(options.EncoderWeights, network.EncoderModule, pretrained);
+    }
 
-    private static void SetLearningRate(optim.Optimizer optimizer, double lr)
+    /// <summary>With a feature cache: every image's regions, computed once; unreadable images leave the list.</summary>
+    private FeatureSet? CachedFeatures(Captioner network, string? checksum, string what, ref IReadOnlyList<CaptionImage> images)
     {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        if (options.FeatureCache is null) return null;
+        if (!network.EncoderFrozen)
+            throw new SpotlightException("--cache-features needs a frozen encoder: fine-tuned blocks change the features every step");
+        var cache = new FeatureCache(options.FeatureCache, network.Config.Pretrained!, checksum!, observer.OnMessage);
+        var warnings = new List<string>();
+        network.eval();
+        var features = cache.Get([.. images.Select(i => i.ImagePath)], network.Config.Pretrained!.Preprocessing, network.EncodeImages,
+            warnings, (done, total) => observer.OnMessage($"{what} features: {done}/{total} images ({cache.Identity})"));
+        foreach (var warning in warnings.Take(10)) observer.OnMessage(warning);
+        if (warnings.Count > 10) observer.OnMessage($"... {warnings.Count - 10} more unreadable images skipped");
+        var all = images;
+        images = [.. features.Kept.Select(i => all[i])];
+        return features;
+    }
+
+    /// <summary>One group for the decoder (and a from-scratch encoder); fine-tuned pretrained blocks in a second, slower one.</summary>
+    private optim.Optimizer CreateOptimizer(Captioner network)
+    {
+        var encoder = network.Config.Pretrained is null ? [] : network.TrainableEncoderParameters().ToList();
+        var fromEncoder = encoder.ToHashSet();
+        var main = network.parameters().Where(p => p.requires_grad && !fromEncoder.Contains(p)).ToList();
+        if (encoder.Count == 0)
+            return options.Optimizer == OptimizerKind.RmsProp ? optim.RMSProp(main, options.LearningRate) : optim.Adam(main, options.LearningRate);
+        double slow = options.LearningRate * options.EncoderLearningRateFactor;
+        return options.Optimizer == OptimizerKind.RmsProp
+            ? optim.RMSProp([new RMSProp.ParamGroup(main, lr: options.LearningRate), new RMSProp.ParamGroup(encoder, lr: slow)], options.LearningRate)
+            : optim.Adam([new Adam.ParamGroup(main, lr: options.LearningRate), new Adam.ParamGroup(encoder, lr: slow)], options.LearningRate);
+    }
+
+    private void SetLearningRate(optim.Optimizer optimizer, double lr)
+    {
+        int index = 0;
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = index++ == 0 ? lr : lr * options.EncoderLearningRateFactor;
     }
 
     private void SaveCheckpoint(string path, Captioner network, optim.Optimizer optimizer, Vocabulary vocabulary, Progress progress) =>

@@ -33,6 +33,13 @@ public sealed record CaptionTrainingOptions
     /// <summary>Words seen fewer times than this in the training captions become &lt;unk&gt;.</summary>
     public int MinWordCount { get; init; } = 1;
 
+    /// <summary>Encoder file (from <c>spotlight weights import</c>) whose weights start a pretrained encoder.</summary>
+    public string? EncoderWeights { get; init; }
+    /// <summary>Folder of cached region features for a frozen pretrained encoder (<see cref="Vision.Encoders.FeatureCache"/>).</summary>
+    public string? FeatureCache { get; init; }
+    /// <summary>Fine-tuned encoder blocks learn at this fraction of the decoder's learning rate.</summary>
+    public double EncoderLearningRateFactor { get; init; } = 0.1;
+
     public void Validate()
     {
         if (Epochs <= 0) throw new SpotlightException($"--epochs must be positive, got {Epochs}");
@@ -40,5 +47,6 @@ public sealed record CaptionTrainingOptions
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new SpotlightException($"--lr must be positive, got {LearningRate}");
         if (ValidationBeam <= 0) throw new SpotlightException($"validation beam must be positive, got {ValidationBeam}");
         if (GradientClipNorm <= 0) throw new SpotlightException("gradient clip norm must be positive");
+        if (!(EncoderLearningRateFactor > 0)) throw new SpotlightException($"encoder learning-rate factor must be positive, got {EncoderLearningRateFactor}");
     }
 }

@@ -5,41 +5,81 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Captioning;
 
-/// <summary>Show, Attend and Tell: a CNN encoder and an attention LSTM decoder.</summary>
+/// <summary>Show, Attend and Tell: a CNN encoder (small from-scratch or pretrained) and an attention LSTM decoder.</summary>
 public sealed class Captioner : nn.Module
 {
-    private readonly SmallCnnEncoder encoder;
+    private readonly nn.Module<Tensor, Tensor> encoder;
     private readonly AttentionDecoder decoder;
 
     public Captioner(CaptionerConfig config) : base(nameof(Captioner))
     {
         config.Validate();
         Config = config;
-        encoder = new SmallCnnEncoder(config.EncoderConfig);
-        decoder = new AttentionDecoder(config, encoder.FeatureDim);
+        encoder = config.Pretrained?.Create() ?? new SmallCnnEncoder(config.EncoderConfig);
+        decoder = new AttentionDecoder(config, ((IImageEncoder)encoder).FeatureDim);
         RegisterComponents();
+        if (config.Pretrained is { } pretrained) Freeze(pretrained);
     }
 
     public CaptionerConfig Config { get; }
-    public IImageEncoder Encoder => encoder;
+    public IImageEncoder Encoder => (IImageEncoder)encoder;
+    public nn.Module EncoderModule => encoder;
     public AttentionDecoder Decoder => decoder;
 
+    /// <summary>A pretrained encoder none of whose parameters learn: its features can be computed once and cached.</summary>
+    public bool EncoderFrozen => Config.Pretrained is { TrainableBlocks: 0 };
+
     /// <summary>Teacher forcing: tokens (batch, T) = &lt;start&gt; w₁ … &lt;end&gt; &lt;pad&gt;…; predicts tokens[:, 1:].</summary>
-    public (Tensor Logits, Tensor Alphas) forward(Tensor images, Tensor tokens)
+    public (Tensor Logits, Tensor Alphas) forward(Tensor images, Tensor tokens) => ForwardRegions(EncodeImages(images), tokens);
+
+    /// <summary>The same from region features already computed (a feature cache): regions (batch, n, dim).</summary>
+    public (Tensor Logits, Tensor Alphas) ForwardRegions(Tensor regions, Tensor tokens) =>
+        decoder.forward(regions, tokens[.., ..^1]);                             // (batch, T-1, vocab), (batch, T-1, n)
+
+    /// <summary>images (batch, 3, H, W) → regions (batch, n, dim); no autograd graph through a frozen encoder.</summary>
+    public Tensor EncodeImages(Tensor images)
     {
-        var regions = encoder.Encode(images);                               // (batch, n, dim)
-        return decoder.forward(regions, tokens[.., ..^1]);                  // (batch, T-1, vocab), (batch, T-1, n)
+        if (!EncoderFrozen) return Encoder.Encode(images);
+        using var noGrad = torch.no_grad();
+        return Encoder.Encode(images);
+    }
+
+    /// <summary>A pretrained encoder always runs in eval mode: its BatchNorm statistics stay the ImageNet ones.</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (Config.Pretrained is not null) encoder.eval();
     }
 
     /// <summary>Captions a batch of preprocessed images in one batched search (beam 1 = greedy).</summary>
     public IReadOnlyList<IReadOnlyList<Hypothesis>> Generate(Tensor images, DecodeOptions options)
     {
         using var noGrad = torch.no_grad();
-        var regions = encoder.Encode(images);
+        return GenerateFromRegions(Encoder.Encode(images), options);
+    }
+
+    /// <summary>The same from region features (batch, n, dim).</summary>
+    public IReadOnlyList<IReadOnlyList<Hypothesis>> GenerateFromRegions(Tensor regions, DecodeOptions options)
+    {
+        using var noGrad = torch.no_grad();
         var initial = decoder.Start(regions);
-        int batch = (int)images.shape[0];
+        int batch = (int)regions.shape[0];
         if (options.BeamSize <= 1 && options.NBest <= 1)
             return Greedy.Decode(decoder.DecodeStep, initial, batch, options).Select(h => (IReadOnlyList<Hypothesis>)[h]).ToList();
         return BeamSearch.Decode(decoder.DecodeStep, initial, batch, options);
+    }
+
+    /// <summary>Encoder parameters that learn: those of the last <c>TrainableBlocks</c> blocks (none when frozen).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableEncoderParameters() =>
+        encoder.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.parameter);
+
+    private void Freeze(PretrainedEncoderConfig pretrained)
+    {
+        var blocks = pretrained.Blocks();
+        if (pretrained.TrainableBlocks > blocks.Count)
+            throw new SpotlightException($"{pretrained.Arch} has {blocks.Count} blocks; cannot fine-tune the last {pretrained.TrainableBlocks}");
+        var trainable = blocks.Skip(blocks.Count - pretrained.TrainableBlocks).SelectMany(b => b).ToArray();
+        foreach (var (name, parameter) in encoder.named_parameters())
+            parameter.requires_grad = trainable.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 }

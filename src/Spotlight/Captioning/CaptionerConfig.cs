@@ -22,9 +22,13 @@ public sealed record CaptionerConfig(
     float DoublyStochasticLambda = 1f,   // Xu et al. 2015, eq. 14
     int MaxLength = 24,                  // tokens per caption including <start> and <end>
     bool InitFromMeanRegion = true,      // h₀, c₀ = f(mean region) as in §3.1.2; false: learned constants
-    SmallCnnConfig? Encoder = null)
+    SmallCnnConfig? Encoder = null,
+    PretrainedEncoderConfig? Pretrained = null)   // set: a pretrained backbone replaces the small CNN
 {
     public SmallCnnConfig EncoderConfig => Encoder ?? new SmallCnnConfig();
+
+    /// <summary>The input side the encoder expects.</summary>
+    public int ImageSize => Pretrained?.ImageSize ?? EncoderConfig.ImageSize;
 
     public static CaptionerConfig Tiny(int vocabSize, int imageSize = 32) => new(
         vocabSize, EmbedDim: 16, DecoderDim: 32, AttentionDim: 16, Heads: 2, Dropout: 0f,
@@ -40,6 +44,7 @@ public sealed record CaptionerConfig(
         if (MaxLength < 3) throw new SpotlightException($"max length {MaxLength} must be at least 3");
         if (Attention == AttentionKind.MultiHead && DecoderDim % Heads != 0)
             throw new SpotlightException($"decoder size {DecoderDim} must be divisible by the {Heads} attention heads");
-        EncoderConfig.Validate();
+        if (Pretrained is not null) Pretrained.Validate();
+        else EncoderConfig.Validate();
     }
 }

@@ -119,7 +119,7 @@ public sealed class CaptionBatchLoader
     private PreparedBatch Prepare(CaptionSample[] plan, int batch, CancellationToken cancellation)
     {
         int first = batch * options.BatchSize, count = Math.Min(options.BatchSize, plan.Length - first);
-        int size = preprocessing.Size, imageFloats = 3 * size * size;
+        int size = preprocessing.Size, imageFloats = options.Pixels ? 3 * size * size : 0;
         var pixels = pixelBuffers.TryTake(out var reused) && reused.Length == count * imageFloats ? reused : new float[count * imageFloats];
         var captions = new int[count][];
         var ids = new string[count];
@@ -129,13 +129,13 @@ public sealed class CaptionBatchLoader
             cancellation.ThrowIfCancellationRequested();
             var sample = plan[first + j];
             var image = images[sample.Image];
-            ImagePipeline.Normalize(Pixels(sample.Image), preprocessing, pixels.AsSpan(j * imageFloats, imageFloats), sample.Flip);
+            if (options.Pixels) ImagePipeline.Normalize(Pixels(sample.Image), preprocessing, pixels.AsSpan(j * imageFloats, imageFloats), sample.Flip);
             var words = image.Captions[sample.Caption];
             captions[j] = sample.Flip ? [.. words.Select(w => flipSwaps.GetValueOrDefault(w, w))] : words;
             ids[j] = image.Id;
             samples[j] = sample;
         }
-        return PreparedBatch.Pad(pixels, size, captions, ids, samples);
+        return PreparedBatch.Pad(pixels, options.Pixels ? size : 0, captions, ids, samples);
     }
 
     private RgbImage Pixels(int index)
@@ -171,7 +171,7 @@ public sealed class CaptionBatchLoader
         public CaptionBatch ToBatch(ConcurrentBag<float[]> buffers)
         {
             var batch = new CaptionBatch(
-                tensor(Pixels, new long[] { Ids.Length, 3, Size, Size }),
+                Size > 0 ? tensor(Pixels, new long[] { Ids.Length, 3, Size, Size }) : zeros(Ids.Length, 0),
                 tensor(Tokens, new long[] { Ids.Length, Steps }),
                 tensor(Lengths, new long[] { Ids.Length }),
                 Ids) { Samples = Samples };

@@ -7,9 +7,14 @@ namespace Spotlight.Captioning.Data;
 /// </summary>
 public sealed class CaptionDataset
 {
-    /// <summary>Formats tried in order by <see cref="Load"/>; a new reader (Flickr8k, Karpathy splits) goes in this
-    /// list, before the COCO reader, which accepts any .json file.</summary>
-    public static IReadOnlyList<ICaptionDatasetFormat> Formats { get; } = [new CocoCaptionsFormat()];
+    /// <summary>Formats tried in order by <see cref="Load"/>; the COCO reader, which accepts any .json file, goes last.</summary>
+    public static IReadOnlyList<ICaptionDatasetFormat> Formats { get; } = [new FlickrTokenFormat(), new KarpathySplitFormat(), new CocoCaptionsFormat()];
+
+    /// <summary>Format names for <c>--format</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, ICaptionDatasetFormat> FormatsByOption = new Dictionary<string, ICaptionDatasetFormat>
+    {
+        ["flickr"] = Formats[0], ["karpathy"] = Formats[1], ["coco"] = Formats[2],
+    };
 
     public CaptionDataset(IReadOnlyList<CaptionImage> images, string source, IReadOnlyList<string>? warnings = null)
     {
@@ -25,12 +30,25 @@ public sealed class CaptionDataset
     public IReadOnlyList<string> SplitNames => [.. Images.Select(i => i.Split).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>Reads a data set from a directory (synthetic: captions.json + splits.json + images/) or a file.</summary>
-    public static CaptionDataset Load(string path, string? imageRoot = null)
+    /// <param name="path">the data-set folder or file</param>
+    /// <param name="imageRoot">where image names are relative to (null: the format's default)</param>
+    /// <param name="format">"flickr", "karpathy" or "coco" to skip detection; null = auto-detect</param>
+    public static CaptionDataset Load(string path, string? imageRoot = null, string? format = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new SpotlightException($"{path}: no such file or directory");
-        var format = Formats.FirstOrDefault(f => f.Recognises(path))
-            ?? throw new SpotlightException($"{path}: not a captioning data set this version reads ({string.Join(", ", Formats.Select(f => f.Name))})");
-        return format.Read(path, imageRoot);
+        if (imageRoot is not null && !Directory.Exists(imageRoot)) throw new SpotlightException($"{imageRoot}: image folder not found");
+        ICaptionDatasetFormat reader;
+        if (format is not null)
+        {
+            if (!FormatsByOption.TryGetValue(format, out reader!))
+                throw new SpotlightException($"unknown data-set format '{format}' (expected {string.Join(", ", FormatsByOption.Keys)})");
+        }
+        else
+        {
+            reader = Formats.FirstOrDefault(f => f.Recognises(path))
+                ?? throw new SpotlightException($"{path}: not a captioning data set this version reads ({string.Join(", ", Formats.Select(f => f.Name))})");
+        }
+        return reader.Read(path, imageRoot);
     }
 
     /// <summary>The images of one split ("train", "val", "test"), in file order.</summary>

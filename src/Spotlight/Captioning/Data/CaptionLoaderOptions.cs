@@ -21,6 +21,8 @@ public enum CaptionSampling
 /// <param name="DropLast">Skip the last batch when it would be smaller than BatchSize.</param>
 /// <param name="CacheBytes">Keep resized images (Size×Size×3 bytes each) in memory up to this many bytes, so later
 /// epochs skip decoding; 0 turns the cache off.</param>
+/// <param name="Pixels">Decode and normalise the images (off when region features come from a feature cache:
+/// batches then carry an empty (B, 0) image tensor, and <see cref="CaptionBatch.Samples"/> says which image each row is).</param>
 public sealed record CaptionLoaderOptions(
     int BatchSize = 32,
     long Seed = 0,
@@ -29,7 +31,8 @@ public sealed record CaptionLoaderOptions(
     int Prefetch = 4,
     bool HorizontalFlip = false,
     bool DropLast = false,
-    long CacheBytes = 512L * 1024 * 1024)
+    long CacheBytes = 512L * 1024 * 1024,
+    bool Pixels = true)
 {
     /// <summary>Every image once, in data-set order: for evaluation and caption generation.</summary>
     public static CaptionLoaderOptions Evaluation(int batchSize = 32) =>
