@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Tests.Inpainting;
 
+/// <summary>Seeded training and resume equivalence: nothing may draw from libtorch's global generator beside them.</summary>
+[Collection(Spotlight.Tests.Checkpoints.GlobalRngCollection.Name)]
 public sealed class ModelTests
 {
     private static InpaintingModel TinyModel(SkipKind skips = SkipKind.AttentionTransfer, int size = 16, bool gated = false)

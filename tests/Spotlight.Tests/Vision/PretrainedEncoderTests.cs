@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Tests.Vision;
 
+/// <summary>Builds modules (libtorch's global generator draws their initial weights): kept apart from seeded tests.</summary>
+[Collection(Spotlight.Tests.Checkpoints.GlobalRngCollection.Name)]
 public sealed class PretrainedEncoderTests
 {
     /// <summary>
