@@ -97,7 +97,7 @@ public static class CaptioningBench
         else BeamSearch.Decode(decoder.DecodeStep, decoder.Start(regions), batch, options);
     }
 
-    private static double Median(Action action, int runs)
+    internal static double Median(Action action, int runs)
     {
         action();   // warm-up
         var times = new List<double>();
@@ -111,6 +111,6 @@ public static class CaptioningBench
         return times[times.Count / 2];
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

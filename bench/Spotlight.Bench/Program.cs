@@ -14,6 +14,7 @@ public static class Program
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
             ["server"] = ServerBench.Run,
             ["inpainting"] = InpaintingBench.Run,
+            ["features"] = FeatureCacheBench.Run,
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

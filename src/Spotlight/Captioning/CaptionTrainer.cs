@@ -58,6 +58,8 @@ public sealed class CaptionTrainer
         string? encoderChecksum = LoadPretrained(network);
         using var trainFeatures = CachedFeatures(network, encoderChecksum, "training", ref train);
         using var validationFeatures = CachedFeatures(network, encoderChecksum, "validation", ref validation);
+        if (trainFeatures is null) train = Readable(train, preprocessing, "training");
+        if (validationFeatures is null) validation = Readable(validation, preprocessing, "validation");
         using var optimizer = CreateOptimizer(network);
         var progress = new Progress(0, 0, 0, double.NegativeInfinity, 0, options.LearningRate, 0, []);
         if (resumeFrom is not null) progress = Resume(resumeFrom, network, optimizer, vocabulary);
@@ -185,6 +187,27 @@ public sealed class CaptionTrainer
         var all = images;
         images = [.. features.Kept.Select(i => all[i])];
         return features;
+    }
+
+    /// <summary>
+    /// Decodes every image once before training (in parallel, at reduced scale where the codec allows) so that an
+    /// unreadable file is skipped with a warning now instead of stopping the run mid-epoch.
+    /// </summary>
+    private IReadOnlyList<CaptionImage> Readable(IReadOnlyList<CaptionImage> images, ImagePreprocessing preprocessing, string what)
+    {
+        var problems = new string?[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            try { using var bitmap = ImageDecoder.Decode(images[i].ImagePath, minShorterSide: preprocessing.Size); }
+            catch (SpotlightException e) { problems[i] = e.Message; }
+        });
+        var bad = problems.Where(p => p is not null).ToList();
+        if (bad.Count == 0) return images;
+        foreach (var problem in bad.Take(10)) observer.OnMessage($"{problem} (skipped)");
+        if (bad.Count > 10) observer.OnMessage($"... {bad.Count - 10} more unreadable {what} images skipped");
+        var kept = images.Where((_, i) => problems[i] is null).ToList();
+        if (kept.Count == 0) throw new SpotlightException($"{dataset.Source}: none of the {images.Count} {what} images could be read");
+        return kept;
     }
 
     /// <summary>One group for the decoder (and a from-scratch encoder); fine-tuned pretrained blocks in a second, slower one.</summary>

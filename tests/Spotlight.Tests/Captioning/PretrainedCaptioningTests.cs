@@ -59,6 +59,21 @@ public sealed class PretrainedCaptioningTests(TinyCaptioningData data)
     }
 
     [Fact]
+    public void A_corrupt_training_image_is_skipped_before_training_with_its_name()
+    {
+        using var dir = new TempDirectory();
+        Spotlight.Captioning.Data.Synthetic.SyntheticDataset.Generate(new(Train: 16, Val: 4, Test: 4, Size: 32, Seed: 3), dir.File("data"));
+        var dataset = Spotlight.Captioning.Data.CaptionDataset.Load(dir.File("data"));
+        var victim = dataset.Split("train").Images[5].ImagePath;
+        File.WriteAllBytes(victim, File.ReadAllBytes(victim)[..40]);
+        var log = new RecordingObserver();
+        var result = new CaptionTrainer(dataset, TinyCaptioningData.Config(), TinyCaptioningData.Options with { Epochs = 1 }, log).Train(dir.File("m.spotlight"));
+        Assert.Contains(log.Messages, m => m.Contains(victim) && m.Contains("skipped"));
+        Assert.Single(log.Steps);   // 15 readable images, batch 16: one step
+        Assert.True(File.Exists(result.BestModelPath));
+    }
+
+    [Fact]
     public void Other_weights_get_their_own_cache_identity_and_a_notice()
     {
         using var dir = new TempDirectory();

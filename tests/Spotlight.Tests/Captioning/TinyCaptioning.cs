@@ -63,4 +63,6 @@ public sealed class RecordingObserver : ITrainingObserver
     public List<ValidationReport> Validations { get; } = [];
     public void OnStep(StepReport report) => Steps.Add(report);
     public void OnValidation(ValidationReport report) => Validations.Add(report);
+    public List<string> Messages { get; } = [];
+    public void OnMessage(string message) => Messages.Add(message);
 }
