@@ -19,6 +19,8 @@ public static class OneDnnGuard
     /// <summary>What was decided at start-up, for <c>spotlight info</c>.</summary>
     public static string Status { get; private set; } = "not checked";
 
+    private static bool applied;
+
     /// <summary>Runs when Spotlight.dll loads, before any code of it can reach libtorch.</summary>
 #pragma warning disable CA2255 // deliberate: the environment must be set before any caller's first tensor operation
     [ModuleInitializer]
@@ -28,6 +30,8 @@ public static class OneDnnGuard
     /// <summary>Idempotent; call it first thing in a process that uses TorchSharp without going through Spotlight.</summary>
     public static void Apply()
     {
+        if (applied) return;
+        applied = true;
         if (!OperatingSystem.IsLinux()) { Status = "not needed (not Linux)"; return; }
         var current = Environment.GetEnvironmentVariable(Variable);
         if (!string.IsNullOrEmpty(current)) { Status = $"{Variable}={current} (as set)"; return; }
