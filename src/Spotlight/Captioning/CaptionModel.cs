@@ -20,7 +20,14 @@ public sealed record CaptionResult(
 public sealed record CaptionAlternative(string Caption, double LogProb, double Score);
 
 /// <summary>How to caption: beam width, length limit, length normalisation, alternatives.</summary>
-public sealed record CaptionOptions(int Beam = 3, int? MaxLength = null, double LengthAlpha = 0.0, int Alternatives = 1, int BatchSize = 32)
+/// <param name="Beam">beam width (1 = greedy)</param>
+/// <param name="MaxLength">most generated tokens (null: the model's own limit)</param>
+/// <param name="LengthAlpha">length normalisation len^α of the beam scores (0 = none)</param>
+/// <param name="Alternatives">captions returned per image (at most the beam)</param>
+/// <param name="BatchSize">images decoded together</param>
+/// <param name="AllowUnknown">let captions contain &lt;unk&gt; (off: it is never generated, nor &lt;pad&gt; or &lt;start&gt;)</param>
+public sealed record CaptionOptions(int Beam = 3, int? MaxLength = null, double LengthAlpha = 0.0, int Alternatives = 1, int BatchSize = 32,
+    bool AllowUnknown = false)
 {
     public void Validate()
     {
@@ -140,7 +147,9 @@ public sealed class CaptionModel : IDisposable
             BeamSize: options.Beam, MaxLength: options.MaxLength ?? Config.MaxLength - 1,
             StartToken: Vocabulary.Start, EndToken: Vocabulary.End,
             LengthPenalty: options.LengthAlpha > 0 ? LengthPenaltyKind.Average : LengthPenaltyKind.None,
-            LengthAlpha: options.LengthAlpha, NBest: options.Alternatives);
+            LengthAlpha: options.LengthAlpha, NBest: options.Alternatives,
+            // A caption with "<unk>" in it is worse than the best caption without: the word is unknown, not absent.
+            BlockedTokens: options.AllowUnknown ? [Vocabulary.Pad, Vocabulary.Start] : [Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown]);
         using var scope = torch.NewDisposeScope();
         var hypotheses = Network.GenerateFromRegions(regions, decode);
         int gridH = Network.Encoder.GridHeight, gridW = Network.Encoder.GridWidth;

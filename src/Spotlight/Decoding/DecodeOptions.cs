@@ -26,6 +26,8 @@ public enum LengthPenaltyKind
 /// <item><c>CoverageBeta</c> β &gt; 0: GNMT coverage penalty β·Σ_sources log(min(Σ_t attention, 1)), added to the
 /// score of complete hypotheses; needs a step function that returns attention. <c>SourceMask</c> ((batch, sources),
 /// true or 1 where a source is real) leaves padded sources out of it.</item>
+/// <item><c>BlockedTokens</c>: tokens never generated (their log-probability is set to −∞ at every step), e.g. a
+/// captioner's &lt;unk&gt; and &lt;pad&gt;; must not include <c>EndToken</c>.</item>
 /// <item><c>NBest</c>: hypotheses returned per item by beam search (at most <c>BeamSize</c>).</item>
 /// <item><c>Device</c>: where the decoder makes its token tensors; null: the device of the initial state's first
 /// tensor, or the CPU when the state lists none (set it for a GPU model whose state lists no tensors).</item>
@@ -44,7 +46,8 @@ public sealed record DecodeOptions(
     int MinLength = 0,
     Tensor? MaxLengthPerItem = null,
     Tensor? SourceMask = null,
-    Device? Device = null)
+    Device? Device = null,
+    int[]? BlockedTokens = null)
 {
     /// <summary>Throws a one-line <see cref="SpotlightException"/> naming the first bad value.</summary>
     public void Validate()
@@ -60,6 +63,8 @@ public sealed record DecodeOptions(
         Require(NoRepeatNgram >= 0, $"NoRepeatNgram must be ≥ 0, 0 turning it off (got {NoRepeatNgram})");
         Require(NBest >= 1 && NBest <= BeamSize, $"NBest must be between 1 and BeamSize={BeamSize} (got {NBest})");
         Require(MinLength >= 0, $"MinLength must be ≥ 0 (got {MinLength})");
+        Require(BlockedTokens is null || BlockedTokens.All(t => t >= 0 && t != EndToken),
+            $"BlockedTokens must be token ids ≥ 0 other than EndToken={EndToken}");
     }
 
     /// <summary>Each item's step limit: min(MaxLength, MaxLengthPerItem[i]).</summary>

@@ -2,12 +2,12 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Decoding;
 
-/// <summary>The constraints applied to a step's scores before choosing tokens: MinLength and n-gram blocking.</summary>
+/// <summary>The constraints applied to a step's scores before choosing tokens: blocked tokens, MinLength and n-gram blocking.</summary>
 internal static class StepMasks
 {
     /// <summary>Whether <see cref="Apply"/> can change anything at this step.</summary>
     public static bool Needed(int step, DecodeOptions options) =>
-        step < options.MinLength || (options.NoRepeatNgram > 0 && step > 0);
+        step < options.MinLength || (options.NoRepeatNgram > 0 && step > 0) || options.BlockedTokens is { Length: > 0 };
 
     /// <summary>
     /// Sets forbidden (row, token) entries of <paramref name="scores"/> (rows, vocab) to −∞ in place.
@@ -20,6 +20,8 @@ internal static class StepMasks
         // Every row has generated exactly `step` tokens, so MinLength blocks <end> in all rows or none.
         if (!Needed(step, options)) return;
         if (step < options.MinLength) scores.select(1, options.EndToken).fill_(double.NegativeInfinity);
+        foreach (var token in options.BlockedTokens ?? [])
+            if (token < scores.shape[1]) scores.select(1, token).fill_(double.NegativeInfinity);
         if (options.NoRepeatNgram == 0 || step == 0) return;
 
         var vocab = scores.shape[1];

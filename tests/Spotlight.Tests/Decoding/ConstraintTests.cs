@@ -31,6 +31,24 @@ public class ConstraintTests
     }
 
     [Fact]
+    public void Blocked_tokens_are_never_generated_by_greedy_or_beam_search()
+    {
+        int seen = 0;
+        for (var seed = 0; seed < 6; seed++)
+        {
+            var model = new ToyModel(vocab: 6, sources: 2, seed, endBoost: -1f, sharpness: 2f);
+            var initial = model.Initial(3, seed);
+            var options = new DecodeOptions(BeamSize: 3, MaxLength: 8, NBest: 2);
+            var blocked = options with { BlockedTokens = [3, 4] };
+            var outputs = BeamSearch.Decode(model.Step, initial, 3, blocked).SelectMany(b => b).Concat(Greedy.Decode(model.Step, initial, 3, blocked));
+            Assert.All(outputs, h => Assert.DoesNotContain(h.Tokens, t => t is 3 or 4));
+            seen += BeamSearch.Decode(model.Step, initial, 3, options).SelectMany(b => b).Count(h => h.Tokens.Any(t => t is 3 or 4));
+        }
+        Assert.True(seen > 0, "the toy never emits tokens 3 or 4 unblocked, so the test cannot fail");
+        Assert.Throws<SpotlightException>(() => new DecodeOptions(EndToken: 2, BlockedTokens: [2]).Validate());
+    }
+
+    [Fact]
     public void End_is_blocked_before_min_length()
     {
         // A strong <end> makes short outputs likely; MinLength must hold anyway.
