@@ -9,7 +9,7 @@ public static class Program
         var benches = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
         {
             ["demo-step"] = DemoStepBench.Run,
-            ["metrics"] = MetricsBench.Run,
+            ["metrics"] = () => MetricsBench.Run(args.Skip(1).ToArray()),
             ["captioning"] = CaptioningBench.Run,
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
             ["server"] = ServerBench.Run,

@@ -53,14 +53,19 @@ public sealed class Meteor
                 : $"item '{hypotheses.Keys.First(k => !references.ContainsKey(k))}' has a hypothesis but no references";
             throw new SpotlightException($"METEOR needs the same items in references and hypotheses: {missing}");
         }
+        var items = references.ToArray();
+        var empty = items.FirstOrDefault(p => p.Value.Count == 0);
+        if (empty.Key is not null) throw new SpotlightException($"METEOR item '{empty.Key}' has no references");
+        // Items are independent (the aligner's caches are concurrent and deterministic); the corpus statistics are
+        // then summed in item order, so the result does not depend on the thread timing.
+        var best = new MeteorStatistics[items.Length];
+        Parallel.For(0, items.Length, i => best[i] = SegmentStatistics(hypotheses[items[i].Key], items[i].Value));
         var total = new MeteorStatistics(Modules.Count);
         var perItem = new Dictionary<string, double>(references.Count);
-        foreach (var (id, refs) in references)
+        for (int i = 0; i < items.Length; i++)
         {
-            if (refs.Count == 0) throw new SpotlightException($"METEOR item '{id}' has no references");
-            var best = SegmentStatistics(hypotheses[id], refs);
-            perItem[id] = ScoreOf(best).Score;
-            total.Add(best);
+            perItem[items[i].Key] = ScoreOf(best[i]).Score;
+            total.Add(best[i]);
         }
         return new MeteorResult(ScoreOf(total).Score, perItem, Modules, total);
     }
