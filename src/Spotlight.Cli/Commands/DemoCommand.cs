@@ -10,7 +10,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "spotlight-demo" };
-        var minutes = new Option<double>("--minutes") { Description = "time budget for the whole demo", DefaultValueFactory = _ => 5.0 };
+        var minutes = new Option<double>("--minutes") { Description = "time budget for the whole demo", DefaultValueFactory = _ => 5.5 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Synthesise scenes, train a captioner with visual attention on CPU, evaluate it and write an HTML report.")

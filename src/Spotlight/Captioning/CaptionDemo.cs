@@ -10,7 +10,7 @@ namespace Spotlight.Captioning;
 
 /// <summary>Settings of <c>spotlight demo</c>: the whole pipeline, offline, on synthetic scenes.</summary>
 public sealed record CaptionDemoOptions(
-    string OutputDirectory, double Minutes = 5.0, int TrainImages = 4000, int ValidationImages = 300, int TestImages = 500,
+    string OutputDirectory, double Minutes = 5.5, int TrainImages = 4000, int ValidationImages = 300, int TestImages = 500,
     int ImageSize = 64, long Seed = 1, int Beam = 3, int ReportImages = 12, float AttentionPenalty = 0f);
 
 public sealed record CaptionDemoResult(
