@@ -15,17 +15,18 @@ public static class CaptionCommand
         var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
         var inputs = new Argument<string[]>("IMAGE_OR_DIR") { Description = "image files or folders of images", Arity = ArgumentArity.OneOrMore };
         var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
+        var allowUnknown = new Option<bool>("--allow-unknown") { Description = "let captions contain <unk> (by default it is never generated)" };
         var json = new Option<bool>("--json") { Description = "one JSON object per line: file, caption, tokens, logprob, attention" };
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            model, inputs, beam, json, attentionOut,
+            model, inputs, beam, json, attentionOut, allowUnknown,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var files = ExpandInputs(parse.GetValue(inputs)!);
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
-            var results = captioner.CaptionFiles(files, new CaptionOptions(Beam: parse.GetValue(beam)));
+            var results = captioner.CaptionFiles(files, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)));
             foreach (var r in results)
                 Console.WriteLine(parse.GetValue(json) ? ToJsonLine(r) : $"{r.Source}\t{r.Caption}");
             if (parse.GetValue(attentionOut) is string dir)

@@ -17,6 +17,7 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "data set: a folder (captions.json + splits.json, or Flickr token and split files) or a COCO/Karpathy JSON file", Required = true };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
+        var allowUnknown = new Option<bool>("--allow-unknown") { Description = "let captions contain <unk> (by default it is never generated)" };
         var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
@@ -27,7 +28,7 @@ public static class EvalCommand
         var examples = new Option<int>("--examples") { Description = "images in the --report page", DefaultValueFactory = _ => 10 };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json, threads, format, imageRoot, report, examples,
+            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -39,7 +40,7 @@ public static class EvalCommand
             var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
             var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam)), objects);
+            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)), objects);
             if (parse.GetValue(results) is string path) WriteResults(path, evaluation);
             string title = $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}";
             if (parse.GetValue(report) is string dir)
