@@ -48,7 +48,6 @@ public sealed class FeatureCache
         });
         identity = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)))[..16];
         folder = Path.Combine(root, identity);
-        Description = description;
         Directory.CreateDirectory(root);
         var others = Directory.GetDirectories(root).Select(Path.GetFileName).Where(n => n != identity).ToList();
         if (!Directory.Exists(folder) && others.Count > 0)
@@ -59,7 +58,6 @@ public sealed class FeatureCache
 
     public string Identity => identity;
     public string Folder => folder;
-    public string Description { get; }
 
     /// <summary>
     /// Features of every image, from the cache where present, else encoded now (in batches, with
@@ -76,7 +74,7 @@ public sealed class FeatureCache
             catch (IOException e) { keys[i] = ""; lock (warnings) warnings.Add($"{imagePaths[i]}: {e.Message}, skipped"); }
         });
 
-        var stored = ReadParts();
+        var stored = ReadParts(keys.Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal));
         try
         {
             var missing = Enumerable.Range(0, imagePaths.Count).Where(i => keys[i].Length > 0 && !stored.Rows.ContainsKey(keys[i]))
@@ -91,7 +89,7 @@ public sealed class FeatureCache
                     var path = Path.Combine(folder, $"part-{Guid.NewGuid():N}.safetensors");
                     SafeTensors.Write(path, new Dictionary<string, Tensor> { ["features"] = features },
                         new Dictionary<string, string> { ["identity"] = identity, ["keys"] = JsonSerializer.Serialize(encodedKeys) });
-                    stored.Add(path, features, encodedKeys);
+                    stored.Add(features, encodedKeys);
                 }
                 done += chunk.Length;
                 progress?.Invoke(done, imagePaths.Count);
@@ -132,31 +130,38 @@ public sealed class FeatureCache
         return (cat(parts, 0).MoveToOuterDisposeScope(), readable.Select(i => images[i].Key).ToList());
     }
 
-    private StoredParts ReadParts()
+    /// <summary>
+    /// Checks every part's header (identity, image list) but loads the tensors only of parts that hold a wanted image,
+    /// so the validation images' features do not cost a second read of the whole training cache.
+    /// </summary>
+    private StoredParts ReadParts(IReadOnlySet<string> wanted)
     {
         var stored = new StoredParts();
-        foreach (var path in Directory.GetFiles(folder, "part-*.safetensors").Order(StringComparer.Ordinal))
+        try
         {
-            var file = SafeTensors.Read(path);
-            try
+            foreach (var path in Directory.GetFiles(folder, "part-*.safetensors").Order(StringComparer.Ordinal))
             {
-                if (!file.Metadata.TryGetValue("identity", out var id) || id != identity)
+                var header = SafeTensors.ReadHeader(path);
+                if (!header.Metadata.TryGetValue("identity", out var id) || id != identity)
                     throw new SpotlightException($"{path}: belongs to another encoder (identity {id ?? "none"}, expected {identity}); delete it");
-                if (!file.Tensors.TryGetValue("features", out var features) || features.dim() != 3 || features.dtype != ScalarType.Float16)
+                var entry = header.Entries.FirstOrDefault(e => e.Name == "features");
+                if (entry is null || entry.Shape.Length != 3 || entry.ScalarType != ScalarType.Float16)
                     throw new SpotlightException($"{path}: holds no float16 (images, regions, dim) 'features' tensor; delete it");
-                var keys = file.Metadata.TryGetValue("keys", out var json) ? JsonSerializer.Deserialize<List<string>>(json) : null;
-                if (keys is null || keys.Count != features.shape[0])
-                    throw new SpotlightException($"{path}: its image list does not match its {features.shape[0]} feature rows; delete it");
-                if (stored.Parts.Count > 0 && !stored.Parts[0].shape.Skip(1).SequenceEqual(features.shape.Skip(1)))
-                    throw new SpotlightException($"{path}: features of shape ({string.Join(", ", features.shape.Skip(1))}) do not match the other files'; delete it");
-                stored.Add(path, features, keys);   // the tensor now belongs to `stored`; the file object holds nothing else
+                var keys = header.Metadata.TryGetValue("keys", out var json) ? JsonSerializer.Deserialize<List<string>>(json) : null;
+                if (keys is null || keys.Count != entry.Shape[0])
+                    throw new SpotlightException($"{path}: its image list does not match its {entry.Shape[0]} feature rows; delete it");
+                if (stored.RowShape is { } shape && !shape.SequenceEqual(entry.Shape.Skip(1)))
+                    throw new SpotlightException($"{path}: features of shape ({string.Join(", ", entry.Shape.Skip(1))}) do not match the other files'; delete it");
+                stored.RowShape ??= [.. entry.Shape.Skip(1)];
+                if (!keys.Any(wanted.Contains)) continue;
+                var file = SafeTensors.Read(path);
+                stored.Add(file.Tensors["features"], keys);   // the tensor now belongs to `stored`; the file holds nothing else
             }
-            catch
-            {
-                file.Dispose();
-                stored.Dispose();
-                throw;
-            }
+        }
+        catch
+        {
+            stored.Dispose();
+            throw;
         }
         return stored;
     }
@@ -165,8 +170,9 @@ public sealed class FeatureCache
     {
         public List<Tensor> Parts { get; } = [];
         public Dictionary<string, (int Part, int Row)> Rows { get; } = new(StringComparer.Ordinal);
+        public long[]? RowShape { get; set; }   // (regions, dim) of every part
 
-        public void Add(string path, Tensor features, IReadOnlyList<string> keys)
+        public void Add(Tensor features, IReadOnlyList<string> keys)
         {
             Parts.Add(features);
             for (int r = 0; r < keys.Count; r++) Rows.TryAdd(keys[r], (Parts.Count - 1, r));
