@@ -75,8 +75,7 @@ public static class TrainCommand
             string? weights = parse.GetValue(encoderWeights);
             if (weights is not null)
             {
-                var (description, file) = EncoderWeights.Open(weights);
-                file.Dispose();
+                var description = EncoderWeights.Describe(weights);
                 config = config with
                 {
                     Pretrained = new PretrainedEncoderConfig(description.Arch, description.Alpha, parse.GetValue(imageSize) ?? 224, parse.GetValue(fineTune)),

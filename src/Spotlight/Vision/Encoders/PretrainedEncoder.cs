@@ -74,6 +74,22 @@ public static class EncoderWeights
         }
     }
 
+    /// <summary>What an encoder file holds, from its header alone (the weights are read and verified when loaded).</summary>
+    public static Description Describe(string path)
+    {
+        var (kind, blobs, _) = ModelFile.Inspect(path);
+        if (kind != Kind) throw new SpotlightException($"{path}: holds a '{kind}', not a '{Kind}'");
+        if (!blobs.TryGetValue(ModelFile.ConfigBlob, out var json)) throw new SpotlightException($"{path}: has no 'config' entry");
+        try
+        {
+            return JsonSerializer.Deserialize<Description>(json) ?? throw new SpotlightException($"{path}: 'config' is null");
+        }
+        catch (JsonException e)
+        {
+            throw new SpotlightException($"{path}: 'config' does not describe an encoder ({SafeTensorsHeader.OneLine(e.Message)})");
+        }
+    }
+
     /// <summary>Copies the file's trunk weights into <paramref name="encoder"/> (a head in the file is ignored).</summary>
     public static string LoadInto(string path, nn.Module encoder, PretrainedEncoderConfig config)
     {
