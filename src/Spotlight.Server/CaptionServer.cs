@@ -19,7 +19,8 @@ public static class CaptionServer
     /// A configured, not yet started server. <paramref name="configure"/> runs last, so tests can swap in the
     /// in-memory server or add a log sink. The caller owns <paramref name="backend"/>.
     /// </summary>
-    public static WebApplication Build(ServerOptions options, ICaptionBackend backend, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(ServerOptions options, ICaptionBackend backend, Action<WebApplicationBuilder>? configure = null,
+        TaskModels? models = null)
     {
         options.Validate();
         // The empty builder reads no appsettings.json, environment or command line: what listens is what --urls says.
@@ -53,6 +54,9 @@ public static class CaptionServer
             metrics, services.GetRequiredService<ILoggerFactory>().CreateLogger<CaptionBatcher>(), () => gate.InFlight));
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<CaptionService>();
+        builder.Services.AddSingleton(models ?? new TaskModels());
+        builder.Services.AddSingleton<TranslationService>();
+        builder.Services.AddSingleton<InpaintService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -70,6 +74,7 @@ public static class CaptionServer
         app.UseStatusCodePages();
         app.UseRouting();
         CaptionEndpoints.Map(app);
+        TaskEndpoints.Map(app);
         return app;
     }
 
@@ -77,11 +82,14 @@ public static class CaptionServer
     /// <c>spotlight serve</c>: loads the model, listens, prints where, and blocks until Ctrl+C or SIGTERM; then stops
     /// accepting, lets in-flight requests finish (up to the shutdown timeout) and returns.
     /// </summary>
-    public static void Serve(string modelPath, ServerOptions options, TextWriter notices)
+    public static void Serve(string modelPath, ServerOptions options, TextWriter notices, string? translationModel = null,
+        string? inpaintingModel = null)
     {
         options.Validate();
         using var backend = CaptionModelBackend.Load(modelPath);
-        var app = Build(options, backend);
+        using var translation = translationModel is null ? null : TranslationBackend.Load(translationModel);
+        using var inpainting = inpaintingModel is null ? null : InpaintingBackend.Load(inpaintingModel);
+        var app = Build(options, backend, models: new TaskModels(translation, inpainting));
         try
         {
             try
@@ -92,7 +100,8 @@ public static class CaptionServer
             {
                 throw new SpotlightException($"cannot listen on {string.Join(", ", options.Urls)}: {e.Message.ReplaceLineEndings(" ")}");
             }
-            notices.WriteLine($"serving {backend.Info.Id} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+            var served = new[] { backend.Info.Id, translation?.Info.Id, inpainting?.Info.Id }.OfType<string>();
+            notices.WriteLine($"serving {string.Join(", ", served)} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
             app.WaitForShutdown();
         }
         finally

@@ -18,26 +18,27 @@ public static class ImageUpload
     public const string FieldName = "image";
     private const int MaxSections = 32;
 
-    public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
+    public static async Task<UploadedImage> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancel) =>
+        (await ReadFormAsync(request, maxBytes, [FieldName], cancel))[FieldName];
+
+    /// <summary>
+    /// The image fields of a form, the first of <paramref name="fields"/> required, the others optional (absent when
+    /// not sent). A raw image body is the first field alone.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, UploadedImage>> ReadFormAsync(HttpRequest request, long maxBytes,
+        IReadOnlyList<string> fields, CancellationToken cancel)
     {
-        // This reader enforces the limit itself. Kestrel's own check would also fire when, after a 413, Kestrel
-        // drains the unread rest of the body to keep the connection: it would then abort the connection, and the
-        // client could lose the 413 already sent. Without it Kestrel drains (for at most 5 s) and the answer arrives.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = null;
-        var mediaType = ParseContentType(request.ContentType);
-        if (request.ContentLength is long declared && declared > maxBytes)
-            throw TooLarge($"the body is {declared} bytes; the limit is {maxBytes}");
-        var body = await ReadCappedAsync(request, maxBytes, cancel);
+        var mediaType = ParseContentType(request.ContentType, fields[0]);
+        var body = await RequestBody.ReadCappedAsync(request, maxBytes, cancel);
         if (body.Length == 0) throw new ProblemException(Problems.EmptyBody, "the request body is empty; send the image bytes");
         if (mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return await FromMultipartAsync(body, mediaType, cancel);
-        return new UploadedImage(body, "image");
+            return await FromMultipartAsync(body, mediaType, fields, cancel);
+        return new Dictionary<string, UploadedImage> { [fields[0]] = new UploadedImage(body, fields[0]) };
     }
 
-    private static MediaTypeHeaderValue ParseContentType(string? contentType)
+    private static MediaTypeHeaderValue ParseContentType(string? contentType, string field)
     {
-        const string how = "send the image as a raw image/* body or as the field 'image' of multipart/form-data";
+        string how = $"send the image as a raw image/* body or as the field '{field}' of multipart/form-data";
         if (string.IsNullOrWhiteSpace(contentType))
             throw new ProblemException(Problems.UnsupportedContentType, $"the request has no Content-Type; {how}");
         if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || !parsed.MediaType.HasValue)
@@ -50,37 +51,15 @@ public static class ImageUpload
         return parsed;
     }
 
-    private static async Task<byte[]> ReadCappedAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancel)) > 0)
-            {
-                if (buffer.Length + read > maxBytes) throw TooLarge($"the body is more than the limit of {maxBytes} bytes");
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw TooLarge($"the body is more than the limit of {maxBytes} bytes");
-        }
-        catch (BadHttpRequestException e)
-        {
-            throw new ProblemException(Problems.BadRequest, e.Message);
-        }
-        return buffer.ToArray();
-    }
-
-    private static async Task<UploadedImage> FromMultipartAsync(byte[] body, MediaTypeHeaderValue mediaType, CancellationToken cancel)
+    private static async Task<IReadOnlyDictionary<string, UploadedImage>> FromMultipartAsync(byte[] body, MediaTypeHeaderValue mediaType,
+        IReadOnlyList<string> fields, CancellationToken cancel)
     {
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
             throw new ProblemException(Problems.BadMultipart, "multipart/form-data needs a boundary parameter of 1 to 70 characters");
         var reader = new MultipartReader(boundary, new MemoryStream(body, writable: false));
         var seen = new List<string>();
+        var found = new Dictionary<string, UploadedImage>(StringComparer.Ordinal);
         try
         {
             for (var section = await reader.ReadNextSectionAsync(cancel); section is not null; section = await reader.ReadNextSectionAsync(cancel))
@@ -91,31 +70,31 @@ public static class ImageUpload
                 var name = HeaderUtilities.RemoveQuotes(disposition?.Name ?? default).Value ?? "";
                 seen.Add(name);
                 bool formField = disposition?.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) == true;
-                if (!formField || name != FieldName) continue;
+                if (!formField || !fields.Contains(name)) continue;
+                if (found.ContainsKey(name)) throw new ProblemException(Problems.BadMultipart, $"the form has the field '{name}' twice");
                 using var data = new MemoryStream();
                 await section.Body.CopyToAsync(data, cancel);
-                if (data.Length == 0) throw new ProblemException(Problems.EmptyBody, $"the form field '{FieldName}' is empty");
+                if (data.Length == 0) throw new ProblemException(Problems.EmptyBody, $"the form field '{name}' is empty");
                 var fileName = HeaderUtilities.RemoveQuotes(disposition!.FileName).Value;
-                return new UploadedImage(data.ToArray(), SafeName(fileName));
+                found[name] = new UploadedImage(data.ToArray(), SafeName(fileName, name));
             }
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new ProblemException(Problems.BadMultipart, $"the multipart body cannot be read: {e.Message}");
         }
-        var fields = seen.Count == 0 ? "no fields" : "fields: " + string.Join(", ", seen.Select(n => $"'{Clip(n)}'"));
-        throw new ProblemException(Problems.MissingImage, $"the form has no field named '{FieldName}' ({fields})");
+        if (found.ContainsKey(fields[0])) return found;
+        var listed = seen.Count == 0 ? "no fields" : "fields: " + string.Join(", ", seen.Select(n => $"'{Clip(n)}'"));
+        throw new ProblemException(Problems.MissingImage, $"the form has no field named '{fields[0]}' ({listed})");
     }
 
     /// <summary>A client's file name, made safe to echo in one line of an error message.</summary>
-    private static string SafeName(string? fileName)
+    private static string SafeName(string? fileName, string field)
     {
-        if (string.IsNullOrWhiteSpace(fileName)) return "image";
+        if (string.IsNullOrWhiteSpace(fileName)) return field;
         var printable = new string(fileName.Where(c => !char.IsControl(c)).ToArray());
-        return printable.Length == 0 ? "image" : Clip(printable);
+        return printable.Length == 0 ? field : Clip(printable);
     }
 
     private static string Clip(string text) => text.Length <= 60 ? text : text[..60] + "…";
-
-    private static ProblemException TooLarge(string detail) => new(Problems.BodyTooLarge, detail);
 }

@@ -20,6 +20,10 @@ public static class Problems
     public static readonly ProblemKind BadMultipart = new(400, "bad-multipart", "Malformed multipart body");
     public static readonly ProblemKind MissingImage = new(400, "missing-image", "No image in the form");
     public static readonly ProblemKind BadRequest = new(400, "bad-request", "Bad request");
+    public static readonly ProblemKind BadJson = new(400, "bad-json", "Malformed JSON body");
+    public static readonly ProblemKind BadSetting = new(400, "bad-setting", "Invalid request setting");
+    public static readonly ProblemKind BadText = new(422, "bad-text", "Text cannot be translated");
+    public static readonly ProblemKind BadMask = new(422, "bad-mask", "Mask not usable");
     public static readonly ProblemKind NotFound = new(404, "not-found", "Not found");
     public static readonly ProblemKind MethodNotAllowed = new(405, "method-not-allowed", "Method not allowed");
     public static readonly ProblemKind BodyTooLarge = new(413, "body-too-large", "Request body too large");
@@ -32,11 +36,11 @@ public static class Problems
     public static readonly ProblemKind Internal = new(500, "internal", "Internal server error");
     public static readonly ProblemKind NotReady = new(503, "not-ready", "Model not ready");
     public static readonly ProblemKind ShuttingDown = new(503, "shutting-down", "Server is shutting down");
-    public static readonly ProblemKind Timeout = new(504, "timeout", "Caption timed out");
+    public static readonly ProblemKind Timeout = new(504, "timeout", "Request timed out");
 
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, NotFound, MethodNotAllowed, BodyTooLarge,
+        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadText, BadMask, NotFound, MethodNotAllowed, BodyTooLarge,
         TooManyPixels, UnsupportedContentType, NotAnImage, UnsupportedFormat, UndecodableImage, Overloaded, Internal,
         NotReady, ShuttingDown, Timeout,
     ];

@@ -39,6 +39,10 @@ public sealed record ServerOptions
     public int MaxBeam { get; init; } = 10;
     public int MaxLength { get; init; } = 100;
 
+    /// <summary>Most sentences in one translation request, and most characters in one sentence.</summary>
+    public int MaxSentences { get; init; } = 64;
+    public int MaxSentenceChars { get; init; } = 2000;
+
     /// <summary>Defaults for a request that names no beam.</summary>
     public int DefaultBeam { get; init; } = 3;
 
@@ -65,6 +69,8 @@ public sealed record ServerOptions
         Check(MaxBeam, 1, 50, "max beam");
         Check(MaxLength, 1, 200, "max length");
         Check(DefaultBeam, 1, MaxBeam, "default beam");
+        Check(MaxSentences, 1, 10_000, "max sentences");
+        Check(MaxSentenceChars, 1, 1_000_000, "max sentence characters");
     }
 
     private static void Check(long value, long min, long max, string name)

@@ -24,10 +24,12 @@ public static class ServeCommand
         var maxPixels = new Option<long>("--max-pixels") { Description = "image pixel limit, checked from the header before decoding", DefaultValueFactory = _ => defaults.MaxPixels };
         var timeout = new Option<double>("--timeout-s") { Description = "per-request time limit (then 504)", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds };
         var jsonLogs = new Option<bool>("--json-logs") { Description = "write request logs as JSON lines" };
+        var translation = new Option<string?>("--translation-model") { Description = "also serve POST /v1/translations with this translator (.spotlight)" };
+        var inpainting = new Option<string?>("--inpainting-model") { Description = "also serve POST /v1/inpaint with this inpainting model (.spotlight)" };
         var threads = CommonOptions.Threads();
         var command = new Command("serve", "Serve captions over HTTP (POST /v1/captions) with a page showing per-word attention.")
         {
-            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs, threads,
+            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs, translation, inpainting, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -41,7 +43,7 @@ public static class ServeCommand
                 MaxBodyBytes = parse.GetValue(maxBody), MaxPixels = parse.GetValue(maxPixels),
                 RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = parse.GetValue(jsonLogs),
             };
-            CaptionServer.Serve(parse.GetValue(model)!, options, Console.Error);
+            CaptionServer.Serve(parse.GetValue(model)!, options, Console.Error, parse.GetValue(translation), parse.GetValue(inpainting));
             return 0;
         }));
         return command;

@@ -4,7 +4,8 @@ namespace Spotlight.Inpainting;
 
 /// <summary>
 /// A user's image and hole, brought to the model's square input: the image through the usual resize-and-crop, the
-/// mask (a PNG of the image's size, white = hole) or box (x, y, w, h in the image's pixels) through the same crop.
+/// mask (an image of the same size, white = hole) or box (x, y, w, h in the image's pixels) through the same crop.
+/// Files (the CLI) and uploads (the server) take the same path, so both fill the same hole.
 /// </summary>
 public static class InpaintingInput
 {
@@ -12,13 +13,29 @@ public static class InpaintingInput
     {
         if ((maskPath is null) == (box is null)) throw new SpotlightException("give exactly one of --mask MASK.png or --box x,y,w,h");
         using var bitmap = ImageDecoder.Decode(imagePath);
+        if (maskPath is not null)
+        {
+            using var mask = ImageDecoder.Decode(maskPath);
+            return Prepare(bitmap, imagePath, mask, maskPath, null, size);
+        }
+        return Prepare(bitmap, imagePath, null, null, box, size);
+    }
+
+    /// <summary>
+    /// The same from decoded bitmaps (a server decodes uploads itself): exactly one of <paramref name="mask"/> and
+    /// <paramref name="box"/>. Every failure here is about the hole, never the image.
+    /// </summary>
+    public static (RgbImage Image, HoleMask Hole) Prepare(SkiaSharp.SKBitmap bitmap, string imageName,
+        SkiaSharp.SKBitmap? mask, string? maskName, int[]? box, int size)
+    {
+        if ((mask is null) == (box is null)) throw new SpotlightException("give exactly one of a mask or a box x,y,w,h");
         var image = ImagePipeline.ResizeAndCrop(bitmap, new ImagePreprocessing(size));
         HoleMask hole;
         string name;
-        if (maskPath is not null)
+        if (mask is not null)
         {
-            hole = MaskFile.Load(maskPath, bitmap.Width, bitmap.Height);
-            name = maskPath;
+            hole = MaskFile.FromBitmap(mask, maskName!, bitmap.Width, bitmap.Height);
+            name = maskName!;
         }
         else
         {
@@ -26,7 +43,7 @@ public static class InpaintingInput
             int x = box[0], y = box[1], w = box[2], h = box[3];
             if (w <= 0 || h <= 0) throw new SpotlightException($"--box {x},{y},{w},{h}: width and height must be positive");
             if (x < 0 || y < 0 || x + w > bitmap.Width || y + h > bitmap.Height)
-                throw new SpotlightException($"--box {x},{y},{w},{h} does not lie inside the {bitmap.Width}x{bitmap.Height} image {imagePath}");
+                throw new SpotlightException($"--box {x},{y},{w},{h} does not lie inside the {bitmap.Width}x{bitmap.Height} image {imageName}");
             hole = HoleMask.Box(bitmap.Width, bitmap.Height, x, y, w, h).EnsureUsable($"--box {x},{y},{w},{h}");
             name = $"--box {x},{y},{w},{h}";
         }

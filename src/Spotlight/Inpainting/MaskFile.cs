@@ -9,9 +9,15 @@ public static class MaskFile
     public static HoleMask Load(string path, int expectedWidth, int expectedHeight)
     {
         using var bitmap = ImageDecoder.Decode(path);
+        return FromBitmap(bitmap, path, expectedWidth, expectedHeight);
+    }
+
+    /// <summary>A decoded mask, checked against the size of its image; <paramref name="name"/> names it in errors.</summary>
+    public static HoleMask FromBitmap(SkiaSharp.SKBitmap bitmap, string name, int expectedWidth, int expectedHeight)
+    {
         if (bitmap.Width != expectedWidth || bitmap.Height != expectedHeight)
-            throw new SpotlightException($"{path}: mask is {bitmap.Width}x{bitmap.Height} but the image is {expectedWidth}x{expectedHeight}");
-        return FromRgb(RgbImage.FromRgba(PixelOps.ReadRgba(bitmap), bitmap.Width, bitmap.Height)).EnsureUsable(path);
+            throw new SpotlightException($"{name}: mask is {bitmap.Width}x{bitmap.Height} but the image is {expectedWidth}x{expectedHeight}");
+        return FromRgb(RgbImage.FromRgba(PixelOps.ReadRgba(bitmap), bitmap.Width, bitmap.Height)).EnsureUsable(name);
     }
 
     internal static HoleMask FromRgb(RgbImage rgb)

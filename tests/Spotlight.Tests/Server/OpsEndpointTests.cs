@@ -62,7 +62,7 @@ public class OpsEndpointTests(ServerFixture fixture)
         var document = await Http.Json(response);
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths");
-        Assert.Equal(["/healthz", "/metrics", "/readyz", "/v1/captions", "/v1/model"],
+        Assert.Equal(["/healthz", "/metrics", "/readyz", "/v1/captions", "/v1/inpaint", "/v1/model", "/v1/models", "/v1/translations"],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var caption = paths.GetProperty("/v1/captions").GetProperty("post");
@@ -77,6 +77,15 @@ public class OpsEndpointTests(ServerFixture fixture)
         var responses = caption.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
         Assert.Equal(["200", "400", "413", "415", "422", "429", "503", "504"], responses.Order(StringComparer.Ordinal));
         Assert.True(caption.GetProperty("responses").GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
+
+        var translation = paths.GetProperty("/v1/translations").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        var fields = translation.GetProperty("application/json").GetProperty("schema").GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        Assert.Equal(["alpha", "attention", "beam", "length_penalty", "nbest", "text", "texts"], fields.Order(StringComparer.Ordinal));
+        var inpaint = paths.GetProperty("/v1/inpaint").GetProperty("post");
+        Assert.Equal(["attention", "box", "format"], inpaint.GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        var form = inpaint.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal(["image", "mask"], form.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var redirect = await server.Client.GetAsync("/openapi.json");   // the short name leads to the same document
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);

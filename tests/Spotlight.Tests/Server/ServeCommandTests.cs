@@ -28,6 +28,17 @@ public class ServeCommandTests(ServerFixture fixture)
         Assert.Contains("missing.spotlight", error);
     }
 
+    [Fact]
+    public void A_task_model_of_the_wrong_kind_exits_with_1_before_listening()
+    {
+        var (code, error) = Run(["serve", fixture.ModelPath, "--translation-model", fixture.ModelPath, "--urls", "http://127.0.0.1:0"]);
+        Assert.Equal(1, code);
+        Assert.Contains($"{fixture.ModelPath}: holds a 'captioner', not a 'translator'", error);
+        (code, error) = Run(["serve", fixture.ModelPath, "--inpainting-model", fixture.ModelPath, "--urls", "http://127.0.0.1:0"]);
+        Assert.Equal(1, code);
+        Assert.Contains($"{fixture.ModelPath}: holds a 'captioner', not a 'inpainting'", error);
+    }
+
     private static (int Code, string Error) Run(string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);

@@ -26,14 +26,14 @@ public sealed class TestHostHandle : IAsyncDisposable
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>The server on <see cref="TestServer"/>: requests never touch a socket.</summary>
-    public static async Task<TestHostHandle> InMemoryAsync(ICaptionBackend backend, ServerOptions? options = null)
+    public static async Task<TestHostHandle> InMemoryAsync(ICaptionBackend backend, ServerOptions? options = null, TaskModels? models = null)
     {
         var logs = new LogSink();
         var app = CaptionServer.Build(options ?? new ServerOptions(), backend, builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Logging.ClearProviders().AddProvider(logs);
-        });
+        }, models);
         await app.StartAsync();
         var handle = new TestHostHandle(app, app.GetTestClient(), logs, new Uri("http://localhost/"));
         await handle.WaitReadyAsync();

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Spotlight.Decoding;
+using Spotlight.Translation;
+
+namespace Spotlight.Server;
+
+/// <summary>The JSON body of <c>POST /v1/translations</c>: one <c>text</c> or a list of <c>texts</c>, and decoding settings.</summary>
+public sealed class TranslationRequest
+{
+    public string? Text { get; set; }
+    public List<string>? Texts { get; set; }
+    public int? Beam { get; set; }
+    public int? Nbest { get; set; }
+    public bool? Attention { get; set; }
+    public string? LengthPenalty { get; set; }
+    public double? Alpha { get; set; }
+}
+
+public sealed record TranslationHypothesisPayload(string Text, IReadOnlyList<string> Pieces, double LogProb, double Score, bool Finished,
+    float[][]? Attention);
+
+public sealed record TranslationPayload(string Source, IReadOnlyList<string> SourcePieces, IReadOnlyList<TranslationHypothesisPayload> Hypotheses);
+
+public sealed record TranslationSettings(int Beam, int Nbest, string LengthPenalty, double Alpha);
+
+public sealed record TaskTimings(double QueueMs, double ModelMs, double TotalMs);
+
+public sealed record TranslationResponse(IReadOnlyList<TranslationPayload> Translations, string Model, TranslationSettings Settings, TaskTimings Timings);
+
+/// <summary>
+/// <c>POST /v1/translations</c>: the sentences of one request are decoded together in one batched beam search (as
+/// <c>spotlight translate</c> does), one request at a time on the model. Every refusal is a problem+json.
+/// </summary>
+public sealed class TranslationService(ServerOptions options, TaskModels models, AdmissionGate gate)
+{
+    private static readonly JsonSerializerOptions RequestJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using var timeout = new CancellationTokenSource(options.RequestTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
+        try
+        {
+            var backend = models.Translation ?? throw new ProblemException(Problems.NotFound,
+                "this server has no translation model; start it with --translation-model MODEL");
+            using var lease = await gate.TryEnterAsync(linked.Token)
+                ?? throw new ProblemException(Problems.Overloaded, $"{gate.InFlight} requests are in flight and {gate.Waiting} waiting; retry later");
+            var request = await ReadAsync(context.Request, linked.Token);
+            var (sentences, decode, attention) = Validate(request);
+            var (results, queue, work) = await backend.Model.RunAsync(t => t.Translate(sentences, decode), linked.Token);
+            var payload = results.Select(r => new TranslationPayload(r.Source, r.SourcePieces, r.Hypotheses.Select(h =>
+                new TranslationHypothesisPayload(h.Text, h.Pieces, h.LogProb, h.Score, h.Finished, attention ? h.Attention : null)).ToList())).ToList();
+            var settings = new TranslationSettings(decode.Beam, decode.NBest, PenaltyName(decode.LengthPenalty), decode.LengthAlpha);
+            var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return Results.Json(new TranslationResponse(payload, backend.Info.Id, settings, timings));
+        }
+        catch (ProblemException e)
+        {
+            return ProblemResults.For(context, e.Kind, e.Message);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            return ProblemResults.For(context, Problems.Timeout, $"no translation within {options.RequestTimeout.TotalSeconds:0.###} s (the server is busy)");
+        }
+    }
+
+    private async Task<TranslationRequest> ReadAsync(HttpRequest request, CancellationToken cancel)
+    {
+        const string how = "send a JSON object such as {\"text\": \"Ein Hund läuft.\"} with Content-Type application/json";
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !IsJson(type.MediaType.Value))
+            throw new ProblemException(Problems.UnsupportedContentType, $"Content-Type '{Clip(request.ContentType ?? "")}' is not JSON; {how}");
+        var body = await RequestBody.ReadCappedAsync(request, options.MaxBodyBytes, cancel);
+        if (body.Length == 0) throw new ProblemException(Problems.EmptyBody, $"the request body is empty; {how}");
+        try
+        {
+            return JsonSerializer.Deserialize<TranslationRequest>(body, RequestJson)
+                ?? throw new ProblemException(Problems.BadJson, $"the body is JSON null; {how}");
+        }
+        catch (JsonException e)
+        {
+            throw new ProblemException(Problems.BadJson, $"the body is not a valid request: {Clip(e.Message, 200)}");
+        }
+    }
+
+    private (List<string> Sentences, TranslateOptions Decode, bool Attention) Validate(TranslationRequest r)
+    {
+        if ((r.Text is null) == (r.Texts is null))
+            throw new ProblemException(Problems.BadJson, "give exactly one of \"text\" (a string) or \"texts\" (a list of strings)");
+        var sentences = r.Texts ?? [r.Text!];
+        if (sentences.Count == 0) throw new ProblemException(Problems.BadText, "\"texts\" is empty");
+        if (sentences.Count > options.MaxSentences)
+            throw new ProblemException(Problems.BadText, $"{sentences.Count} sentences; the limit is {options.MaxSentences} per request");
+        for (int i = 0; i < sentences.Count; i++)
+        {
+            string where = r.Texts is null ? "\"text\"" : $"\"texts\"[{i}]";
+            if (sentences[i] is null) throw new ProblemException(Problems.BadText, $"{where} is null");
+            if (string.IsNullOrWhiteSpace(sentences[i])) throw new ProblemException(Problems.BadText, $"{where} is empty");
+            if (sentences[i].Length > options.MaxSentenceChars)
+                throw new ProblemException(Problems.BadText, $"{where} has {sentences[i].Length} characters; the limit is {options.MaxSentenceChars}");
+            if (sentences[i].Any(char.IsSurrogate) && !IsWellFormed(sentences[i]))
+                throw new ProblemException(Problems.BadText, $"{where} holds an unpaired UTF-16 surrogate");
+        }
+        int beam = r.Beam ?? 5;
+        if (beam < 1 || beam > options.MaxBeam) throw Parameter($"\"beam\" must be between 1 and {options.MaxBeam}, got {beam}");
+        int nbest = r.Nbest ?? 1;
+        if (nbest < 1 || nbest > beam) throw Parameter($"\"nbest\" must be between 1 and the beam ({beam}), got {nbest}");
+        var penalty = (r.LengthPenalty ?? "gnmt") switch
+        {
+            "none" => LengthPenaltyKind.None,
+            "avg" => LengthPenaltyKind.Average,
+            "gnmt" => LengthPenaltyKind.Gnmt,
+            var other => throw Parameter($"\"length_penalty\" must be none, avg or gnmt, got '{Clip(other)}'"),
+        };
+        double alpha = r.Alpha ?? 0.6;
+        if (!double.IsFinite(alpha) || alpha < 0 || alpha > 5) throw Parameter($"\"alpha\" must be between 0 and 5, got {alpha}");
+        var decode = new TranslateOptions(Beam: beam, NBest: nbest, LengthPenalty: penalty, LengthAlpha: alpha,
+            MaxLength: Math.Min(250, options.MaxLength * 3), BatchSize: options.MaxSentences);
+        return (sentences, decode, r.Attention ?? false);
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+        return true;
+    }
+
+    private static string PenaltyName(LengthPenaltyKind kind) => kind switch
+    {
+        LengthPenaltyKind.None => "none",
+        LengthPenaltyKind.Average => "avg",
+        _ => "gnmt",
+    };
+
+    private static bool IsJson(string? mediaType) => mediaType is not null
+        && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static ProblemException Parameter(string detail) => new(Problems.BadSetting, detail);
+
+    private static string Clip(string text, int length = 60) => text.Length <= length ? text : text[..length] + "…";
+}
