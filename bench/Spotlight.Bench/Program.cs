@@ -10,7 +10,7 @@ public static class Program
         {
             ["demo-step"] = DemoStepBench.Run,
             ["metrics"] = () => MetricsBench.Run(args.Skip(1).ToArray()),
-            ["captioning"] = CaptioningBench.Run,
+            ["captioning"] = () => CaptioningBench.Run(args.Skip(1).FirstOrDefault() == "train"),
             ["translation"] = () => TranslationBench.Run(args.Skip(1).ToArray()),
             ["server"] = ServerBench.Run,
             ["inpainting"] = InpaintingBench.Run,

@@ -15,6 +15,10 @@ public sealed record AttentionMemory(Tensor Values, Tensor Keys, Tensor? Mask)
     public AttentionMemory Select(Tensor batchIndices) =>
         new(Values.index_select(0, batchIndices), Keys.index_select(0, batchIndices), Mask?.index_select(0, batchIndices));
 
+    /// <summary>The first <paramref name="rows"/> items, as views (no copy): training drops rows whose sequence has ended.</summary>
+    public AttentionMemory Take(long rows) =>
+        new(Values.narrow(0, 0, rows), Keys.narrow(0, 0, rows), Mask?.narrow(0, 0, rows));
+
     /// <summary>Number of items in the batch.</summary>
     public long BatchSize => Values.shape[0];
 

@@ -13,6 +13,9 @@ public sealed record CaptionDecoderState(Tensor H, Tensor? C, AttentionMemory Me
     public IDecoderState Select(Tensor rowIndices) =>
         new CaptionDecoderState(H.index_select(0, rowIndices), C?.index_select(0, rowIndices), Memory.Select(rowIndices));
 
+    /// <summary>The first <paramref name="rows"/> rows (views).</summary>
+    public CaptionDecoderState Take(long rows) => new(H.narrow(0, 0, rows), C?.narrow(0, 0, rows), Memory.Take(rows));
+
     public IEnumerable<Tensor> Tensors
     {
         get
@@ -96,7 +99,13 @@ public sealed class AttentionDecoder : Module
     /// <summary>One word: returns the logits (batch, vocab), the new state and α (batch, n).</summary>
     public (Tensor Logits, CaptionDecoderState State, Tensor Alpha) Step(Tensor previousTokens, CaptionDecoderState state)
     {
-        var embedded = embedding.forward(previousTokens);                    // (batch, embed)
+        var (h, next, alpha) = Recur(embedding.forward(previousTokens), state);
+        return (output.forward(dropout.forward(h)), next, alpha);
+    }
+
+    /// <summary>The recurrence without the output layer: embedded (batch, embed) → h (batch, decoder), state, α.</summary>
+    private (Tensor H, CaptionDecoderState State, Tensor Alpha) Recur(Tensor embedded, CaptionDecoderState state)
+    {
         var query = queryProjection is null ? state.H : queryProjection.forward(state.H);
         var (context, alpha) = attention.Attend(state.Memory, query);        // (batch, ctx), (batch, n)
         var gated = functional.sigmoid(gate.forward(state.H)) * context;      // β_t · z_t
@@ -105,8 +114,7 @@ public sealed class AttentionDecoder : Module
         Tensor? c = null;
         if (lstm is not null) (h, c) = lstm.forward(input, (state.H, state.C!));
         else h = gru!.forward(input, state.H);
-        var logits = output.forward(dropout.forward(h));
-        return (logits, new CaptionDecoderState(h, c, state.Memory), alpha);
+        return (h, new CaptionDecoderState(h, c, state.Memory), alpha);
     }
 
     /// <summary>Adapter for the shared decoders in <see cref="Spotlight.Decoding"/>.</summary>
@@ -116,19 +124,53 @@ public sealed class AttentionDecoder : Module
         return new StepOutput(functional.log_softmax(logits, 1), next, alpha);
     }
 
-    /// <summary>Teacher forcing over a whole batch: inputs (batch, T) → logits (batch, T, vocab), α (batch, T, n).</summary>
-    public (Tensor Logits, Tensor Alphas) forward(Tensor regions, Tensor inputs)
+    /// <summary>
+    /// Teacher forcing over a whole batch: inputs (batch, T) → logits (batch, T, vocab), α (batch, T, n). With
+    /// <paramref name="steps"/> (batch,), row b is computed for its first steps[b] positions only, as the PyTorch
+    /// tutorial does with its decode lengths: rows are sorted longest first so the rows still running are always a
+    /// prefix, and the positions past a row's end get zero logits and zero α (the loss ignores them). The output
+    /// layer runs once over all positions rather than once per step.
+    /// </summary>
+    public (Tensor Logits, Tensor Alphas) forward(Tensor regions, Tensor inputs, Tensor? steps = null)
     {
-        var state = Start(regions);
-        var logits = new List<Tensor>();
-        var alphas = new List<Tensor>();
-        for (long t = 0; t < inputs.shape[1]; t++)
+        long batch = inputs.shape[0], length = inputs.shape[1];
+        Tensor? order = null;
+        long[] running;
+        if (steps is null) running = Enumerable.Repeat(length, (int)batch).ToArray();
+        else
         {
-            var (stepLogits, next, alpha) = Step(inputs[.., (int)t], state);
-            logits.Add(stepLogits);
-            alphas.Add(alpha);
+            var (sorted, indices) = steps.sort(descending: true);
+            order = indices;
+            running = sorted.cpu().data<long>().ToArray();
+            regions = regions.index_select(0, order);
+            inputs = inputs.index_select(0, order);
+        }
+        var state = Start(regions);
+        var embedded = embedding.forward(inputs);                              // (batch, T, embed)
+        var hs = new List<Tensor>();
+        var alphas = new List<Tensor>();
+        for (long t = 0; t < length; t++)
+        {
+            long active = running.Count(r => r > t);
+            if (active == 0)
+            {
+                hs.Add(torch.zeros(batch, state.H.shape[1], dtype: state.H.dtype, device: state.H.device));
+                alphas.Add(torch.zeros(batch, state.Memory.Length, dtype: regions.dtype, device: regions.device));
+                continue;
+            }
+            if (active < state.H.shape[0]) state = state.Take(active);
+            var (h, next, alpha) = Recur(embedded[..(int)active, (int)t], state);
+            hs.Add(PadRows(h, batch));
+            alphas.Add(PadRows(alpha, batch));
             state = next;
         }
-        return (torch.stack(logits, 1), torch.stack(alphas, 1));
+        var logits = output.forward(dropout.forward(torch.stack(hs, 1)));     // (batch, T, vocab)
+        var alphaStack = torch.stack(alphas, 1);                                // (batch, T, n)
+        if (order is null) return (logits, alphaStack);
+        var restore = order.argsort();
+        return (logits.index_select(0, restore), alphaStack.index_select(0, restore));
     }
+
+    private static Tensor PadRows(Tensor x, long rows) =>
+        x.shape[0] == rows ? x : functional.pad(x, [0, 0, 0, rows - x.shape[0]]);
 }

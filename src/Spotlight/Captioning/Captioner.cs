@@ -32,9 +32,15 @@ public sealed class Captioner : nn.Module
     /// <summary>Teacher forcing: tokens (batch, T) = &lt;start&gt; w₁ … &lt;end&gt; &lt;pad&gt;…; predicts tokens[:, 1:].</summary>
     public (Tensor Logits, Tensor Alphas) forward(Tensor images, Tensor tokens) => ForwardRegions(EncodeImages(images), tokens);
 
-    /// <summary>The same from region features already computed (a feature cache): regions (batch, n, dim).</summary>
-    public (Tensor Logits, Tensor Alphas) ForwardRegions(Tensor regions, Tensor tokens) =>
-        decoder.forward(regions, tokens[.., ..^1]);                             // (batch, T-1, vocab), (batch, T-1, n)
+    /// <summary>
+    /// The same from region features already computed (a feature cache): regions (batch, n, dim). A row stops being
+    /// computed after its last non-pad target (its later logits and α are zeros, which the loss ignores).
+    /// </summary>
+    public (Tensor Logits, Tensor Alphas) ForwardRegions(Tensor regions, Tensor tokens, long padId = 0)
+    {
+        var steps = tokens[.., 1..].ne(padId).sum(1);                            // (batch,) targets to predict per row
+        return decoder.forward(regions, tokens[.., ..^1], steps);                // (batch, T-1, vocab), (batch, T-1, n)
+    }
 
     /// <summary>images (batch, 3, H, W) → regions (batch, n, dim); no autograd graph through a frozen encoder.</summary>
     public Tensor EncodeImages(Tensor images)
