@@ -30,13 +30,15 @@ internal sealed class MeteorStage
     public readonly List<MeteorMatch>[] MatchesAt;   // per reference position, in the order they were found
     public readonly int[] Coverage1, Coverage2;
 
-    public MeteorStage(IReadOnlyList<string> words1, IReadOnlyList<string> words2)
+    /// <summary>From the words' Java hash codes.</summary>
+    public MeteorStage(int[] keys1, int[] keys2)
     {
-        Keys1 = words1.Select(MeteorText.JavaHash).ToArray();
-        Keys2 = words2.Select(MeteorText.JavaHash).ToArray();
-        MatchesAt = Enumerable.Range(0, words2.Count).Select(_ => new List<MeteorMatch>()).ToArray();
-        Coverage1 = new int[words1.Count];
-        Coverage2 = new int[words2.Count];
+        Keys1 = keys1;
+        Keys2 = keys2;
+        MatchesAt = new List<MeteorMatch>[keys2.Length];
+        for (int j = 0; j < MatchesAt.Length; j++) MatchesAt[j] = [];
+        Coverage1 = new int[keys1.Length];
+        Coverage2 = new int[keys2.Length];
     }
 
     public void Add(MeteorMatch m)
@@ -57,27 +59,33 @@ internal static class MeteorMatcher
                 if (s.Keys1[i] == s.Keys2[j]) s.Add(new MeteorMatch(j, 1, i, 1, stage));
     }
 
-    /// <summary><paramref name="stemKey"/> gives the Java hash of a word's Snowball stem.</summary>
-    public static void Stem(int stage, MeteorStage s, IReadOnlyList<string> words1, IReadOnlyList<string> words2,
-        Func<string, int> stemKey)
+    /// <summary>Words whose Snowball stems have the same Java hash (and that are not the same word).</summary>
+    public static void Stem(int stage, MeteorStage s, MeteorAligner.WordFacts[] words1, MeteorAligner.WordFacts[] words2)
     {
-        var stems1 = words1.Select(stemKey).ToArray();
-        var stems2 = words2.Select(stemKey).ToArray();
-        for (int j = 0; j < stems2.Length; j++)
-            for (int i = 0; i < stems1.Length; i++)
-                if (stems1[i] == stems2[j] && s.Keys1[i] != s.Keys2[j]) s.Add(new MeteorMatch(j, 1, i, 1, stage));
+        for (int j = 0; j < words2.Length; j++)
+            for (int i = 0; i < words1.Length; i++)
+                if (words1[i].StemKey == words2[j].StemKey && s.Keys1[i] != s.Keys2[j]) s.Add(new MeteorMatch(j, 1, i, 1, stage));
     }
 
-    /// <summary><paramref name="synsets"/> gives a word's synsets together with its base form's.</summary>
-    public static void Synonym(int stage, MeteorStage s, IReadOnlyList<string> words1, IReadOnlyList<string> words2,
-        Func<string, HashSet<long>> synsets)
+    /// <summary>Words sharing a synset (each word's sets include its base form's), and that are not the same word.</summary>
+    public static void Synonym(int stage, MeteorStage s, MeteorAligner.WordFacts[] words1, MeteorAligner.WordFacts[] words2)
     {
-        var sets1 = words1.Select(synsets).ToArray();
-        var sets2 = words2.Select(synsets).ToArray();
-        for (int j = 0; j < sets2.Length; j++)
-            for (int i = 0; i < sets1.Length; i++)
-                if (sets1[i].Overlaps(sets2[j]) && s.Keys1[i] != s.Keys2[j])
+        for (int j = 0; j < words2.Length; j++)
+            for (int i = 0; i < words1.Length; i++)
+                if (s.Keys1[i] != s.Keys2[j] && SortedOverlap(words1[i].Synsets!, words2[j].Synsets!))
                     s.Add(new MeteorMatch(j, 1, i, 1, stage));
+    }
+
+    /// <summary>Whether two ascending arrays share an element (a merge walk: synset lists are short).</summary>
+    internal static bool SortedOverlap(long[] a, long[] b)
+    {
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j]) return true;
+            if (a[i] < b[j]) i++; else j++;
+        }
+        return false;
     }
 
     /// <summary>
