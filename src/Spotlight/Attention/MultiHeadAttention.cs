@@ -77,11 +77,13 @@ public sealed partial class MultiHeadAttention
     /// <summary>query (batch, dim) → context (batch, dim), weights (batch, n) averaged over heads.</summary>
     public (Tensor Context, Tensor Weights) Attend(AttentionMemory memory, Tensor query)
     {
-        if (query.dim() != 2 || query.shape[1] != Config.QueryDim)
-            throw new SpotlightException($"{GetName()}: query must be (batch, {Config.QueryDim}), got ({AttentionMath.Dims(query)})");
-        var q = SplitHeads(queryProj.forward(query.unsqueeze(1)));               // (batch, heads, 1, headDim)
+        if (query.dim() != 2 || query.shape[1] != Config.QueryDim || query.shape[0] != memory.BatchSize)
+            throw new SpotlightException($"{GetName()}: query must be (batch = {memory.BatchSize}, {Config.QueryDim}), got ({AttentionMath.Dims(query)})");
+        // An item's rows (its beams) are that item's queries against its one memory.
+        var grouped = query.reshape(memory.Values.shape[0], memory.RowsPerItem, query.shape[1]);
+        var q = SplitHeads(queryProj.forward(grouped));                          // (items, heads, rowsPerItem, headDim)
         var (context, weights) = attention.forward(q, SplitHeads(memory.Keys), SplitHeads(memory.Values), memory.Mask);
-        return (outProj.forward(MergeHeads(context)).squeeze(1), weights.mean([1]).squeeze(1));
+        return (outProj.forward(MergeHeads(context)).reshape(query.shape[0], -1), weights.mean([1]).reshape(query.shape[0], -1));
     }
 
     private (Tensor K, Tensor V) KeysAndValues(Tensor key, Tensor value, ref Tensor? keyMask, KeyValueCache? cache)

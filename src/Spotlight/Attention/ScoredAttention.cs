@@ -53,8 +53,10 @@ public abstract class ScoredAttention : nn.Module<Tensor, Tensor, Tensor, Tensor
         if (query.dim() != 2 || query.shape[0] != memory.BatchSize)
             throw new SpotlightException($"{GetName()}: query must be (batch = {memory.BatchSize}, queryDim), got ({AttentionMath.Dims(query)})");
         CheckDims(query.shape[1], -1);
-        var (context, weights) = AttendPrepared(query.unsqueeze(1), memory.Keys, memory.Values, memory.Mask);
-        return (context.squeeze(1), weights.squeeze(1));                  // (batch, dv), (batch, n)
+        // An item's rows (its beams) are that item's queries: (items, rowsPerItem, queryDim) against its memory.
+        var grouped = query.reshape(memory.Values.shape[0], memory.RowsPerItem, query.shape[1]);
+        var (context, weights) = AttendPrepared(grouped, memory.Keys, memory.Values, memory.Mask);
+        return (context.reshape(query.shape[0], -1), weights.reshape(query.shape[0], -1));   // (batch, dv), (batch, n)
     }
 
     private (Tensor Context, Tensor Weights) AttendPrepared(Tensor query, Tensor preparedKeys, Tensor values, Tensor? mask)
