@@ -122,8 +122,8 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
         };
         double alpha = r.Alpha ?? 0.6;
         if (!double.IsFinite(alpha) || alpha < 0 || alpha > 5) throw Parameter($"\"alpha\" must be between 0 and 5, got {alpha}");
-        var decode = new TranslateOptions(Beam: beam, NBest: nbest, LengthPenalty: penalty, LengthAlpha: alpha,
-            MaxLength: Math.Min(250, options.MaxLength * 3), BatchSize: options.MaxSentences);
+        // Length limits as `spotlight translate` has them (1.5 × source + 10 subwords); one batch for the request.
+        var decode = new TranslateOptions(Beam: beam, NBest: nbest, LengthPenalty: penalty, LengthAlpha: alpha, BatchSize: options.MaxSentences);
         return (sentences, decode, r.Attention ?? false);
     }
 
