@@ -149,27 +149,25 @@ public sealed class AttentionDecoder : Module
         var embedded = embedding.forward(inputs);                              // (batch, T, embed)
         var hs = new List<Tensor>();
         var alphas = new List<Tensor>();
-        for (long t = 0; t < length; t++)
+        for (long t = 0; t < running[0]; t++)                                  // running[0]: the longest row
         {
             long active = running.Count(r => r > t);
-            if (active == 0)
-            {
-                hs.Add(torch.zeros(batch, state.H.shape[1], dtype: state.H.dtype, device: state.H.device));
-                alphas.Add(torch.zeros(batch, state.Memory.Length, dtype: regions.dtype, device: regions.device));
-                continue;
-            }
             if (active < state.H.shape[0]) state = state.Take(active);
             var (h, next, alpha) = Recur(embedded[..(int)active, (int)t], state);
             hs.Add(PadRows(h, batch));
             alphas.Add(PadRows(alpha, batch));
             state = next;
         }
-        var logits = output.forward(dropout.forward(torch.stack(hs, 1)));     // (batch, T, vocab)
-        var alphaStack = torch.stack(alphas, 1);                                // (batch, T, n)
+        // Positions after the longest row (a batch padded beyond it) stay zero, like every row's padding.
+        long tail = length - hs.Count;
+        var logits = output.forward(dropout.forward(PadTime(torch.stack(hs, 1), tail)));   // (batch, T, vocab)
+        var alphaStack = PadTime(torch.stack(alphas, 1), tail);                             // (batch, T, n)
         if (order is null) return (logits, alphaStack);
         var restore = order.argsort();
         return (logits.index_select(0, restore), alphaStack.index_select(0, restore));
     }
+
+    private static Tensor PadTime(Tensor x, long extra) => extra == 0 ? x : functional.pad(x, [0, 0, 0, extra]);
 
     private static Tensor PadRows(Tensor x, long rows) =>
         x.shape[0] == rows ? x : functional.pad(x, [0, 0, 0, rows - x.shape[0]]);
