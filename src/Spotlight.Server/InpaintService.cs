@@ -17,50 +17,36 @@ public sealed class InpaintService(ServerOptions options, TaskModels models, Adm
 {
     public const string MaskField = "mask";
 
-    public async Task<IResult> HandleAsync(HttpContext context)
+    public Task<IResult> HandleAsync(HttpContext context) => TaskRequest.HandleAsync(context, options, gate, "answer", async (admit, cancel) =>
     {
         long started = Stopwatch.GetTimestamp();
-        using var timeout = new CancellationTokenSource(options.RequestTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
-        try
+        var backend = models.Inpainting ?? throw new ProblemException(Problems.NotFound,
+            "this server has no inpainting model; start it with --inpainting-model MODEL");
+        var (box, json, attention) = ParseQuery(context.Request.Query);
+        using var lease = await admit(cancel);
+        var form = await ImageUpload.ReadFormAsync(context.Request, options.MaxBodyBytes, [ImageUpload.FieldName, MaskField], cancel);
+        var image = form[ImageUpload.FieldName];
+        var mask = form.GetValueOrDefault(MaskField);
+        if ((mask is null) == (box is null))
+            throw new ProblemException(mask is null ? Problems.MissingImage : Problems.BadSetting, mask is null
+                ? "give the hole: a form field 'mask' (white = hole, the image's size) or the query parameter box=x,y,w,h"
+                : "give the hole once: either the field 'mask' or box=x,y,w,h, not both");
+        long pixels = ImageInput.ReadHeader(image, options.MaxPixels).Pixels;
+        if (mask is not null) ImageInput.ReadHeader(mask, options.MaxPixels);
+        RequestLog.SetImage(context, image.Data.Length, pixels);
+        var (rgb, hole) = Prepare(image, mask, box, backend.ImageSize);
+        var (result, queue, work) = await backend.Model.RunAsync(m => m.Fill(rgb, hole, keepAttention: json && attention), cancel);
+        var png = AttentionReport.Png(result.Composite);
+        if (!json)
         {
-            var backend = models.Inpainting ?? throw new ProblemException(Problems.NotFound,
-                "this server has no inpainting model; start it with --inpainting-model MODEL");
-            var (box, json, attention) = ParseQuery(context.Request.Query);
-            using var lease = await gate.TryEnterAsync(linked.Token)
-                ?? throw new ProblemException(Problems.Overloaded, $"{gate.InFlight} requests are in flight and {gate.Waiting} waiting; retry later");
-            var form = await ImageUpload.ReadFormAsync(context.Request, options.MaxBodyBytes, [ImageUpload.FieldName, MaskField], linked.Token);
-            var image = form[ImageUpload.FieldName];
-            var mask = form.GetValueOrDefault(MaskField);
-            if ((mask is null) == (box is null))
-                throw new ProblemException(mask is null ? Problems.MissingImage : Problems.BadSetting, mask is null
-                    ? "give the hole: a form field 'mask' (white = hole, the image's size) or the query parameter box=x,y,w,h"
-                    : "give the hole once: either the field 'mask' or box=x,y,w,h, not both");
-            long pixels = ImageInput.ReadHeader(image, options.MaxPixels).Pixels;
-            if (mask is not null) ImageInput.ReadHeader(mask, options.MaxPixels);
-            RequestLog.SetImage(context, image.Data.Length, pixels);
-            var (rgb, hole) = Prepare(image, mask, box, backend.ImageSize);
-            var (result, queue, work) = await backend.Model.RunAsync(m => m.Fill(rgb, hole, keepAttention: json && attention), linked.Token);
-            var png = AttentionReport.Png(result.Composite);
-            if (!json)
-            {
-                context.Response.Headers["X-Spotlight-Model"] = backend.Info.Id;
-                context.Response.Headers["X-Spotlight-Hole-Ratio"] = hole.Ratio.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
-                return Results.Bytes(png, "image/png");
-            }
-            string? flow = json && attention ? Convert.ToBase64String(AttentionReport.Png(AttentionMap.From(result, hole).OffsetFlow(result.Composite))) : null;
-            var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return Results.Json(new InpaintResponse(Convert.ToBase64String(png), hole.Ratio, backend.ImageSize, backend.Info.Id, timings, flow));
+            context.Response.Headers["X-Spotlight-Model"] = backend.Info.Id;
+            context.Response.Headers["X-Spotlight-Hole-Ratio"] = hole.Ratio.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Bytes(png, "image/png");
         }
-        catch (ProblemException e)
-        {
-            return ProblemResults.For(context, e.Kind, e.Message);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-        {
-            return ProblemResults.For(context, Problems.Timeout, $"no answer within {options.RequestTimeout.TotalSeconds:0.###} s (the server is busy)");
-        }
-    }
+        string? flow = attention ? Convert.ToBase64String(AttentionReport.Png(AttentionMap.From(result, hole).OffsetFlow(result.Composite))) : null;
+        var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return Results.Json(new InpaintResponse(Convert.ToBase64String(png), hole.Ratio, backend.ImageSize, backend.Info.Id, timings, flow));
+    });
 
     private (RgbImage Image, HoleMask Hole) Prepare(UploadedImage image, UploadedImage? mask, int[]? box, int size)
     {

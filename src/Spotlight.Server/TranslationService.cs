@@ -43,35 +43,21 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public async Task<IResult> HandleAsync(HttpContext context)
+    public Task<IResult> HandleAsync(HttpContext context) => TaskRequest.HandleAsync(context, options, gate, "translation", async (admit, cancel) =>
     {
         long started = Stopwatch.GetTimestamp();
-        using var timeout = new CancellationTokenSource(options.RequestTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
-        try
-        {
-            var backend = models.Translation ?? throw new ProblemException(Problems.NotFound,
-                "this server has no translation model; start it with --translation-model MODEL");
-            using var lease = await gate.TryEnterAsync(linked.Token)
-                ?? throw new ProblemException(Problems.Overloaded, $"{gate.InFlight} requests are in flight and {gate.Waiting} waiting; retry later");
-            var request = await ReadAsync(context.Request, linked.Token);
-            var (sentences, decode, attention) = Validate(request);
-            var (results, queue, work) = await backend.Model.RunAsync(t => t.Translate(sentences, decode), linked.Token);
-            var payload = results.Select(r => new TranslationPayload(r.Source, r.SourcePieces, r.Hypotheses.Select(h =>
-                new TranslationHypothesisPayload(h.Text, h.Pieces, h.LogProb, h.Score, h.Finished, attention ? h.Attention : null)).ToList())).ToList();
-            var settings = new TranslationSettings(decode.Beam, decode.NBest, PenaltyName(decode.LengthPenalty), decode.LengthAlpha);
-            var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return Results.Json(new TranslationResponse(payload, backend.Info.Id, settings, timings));
-        }
-        catch (ProblemException e)
-        {
-            return ProblemResults.For(context, e.Kind, e.Message);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-        {
-            return ProblemResults.For(context, Problems.Timeout, $"no translation within {options.RequestTimeout.TotalSeconds:0.###} s (the server is busy)");
-        }
-    }
+        var backend = models.Translation ?? throw new ProblemException(Problems.NotFound,
+            "this server has no translation model; start it with --translation-model MODEL");
+        using var lease = await admit(cancel);
+        var request = await ReadAsync(context.Request, cancel);
+        var (sentences, decode, attention) = Validate(request);
+        var (results, queue, work) = await backend.Model.RunAsync(t => t.Translate(sentences, decode), cancel);
+        var payload = results.Select(r => new TranslationPayload(r.Source, r.SourcePieces, r.Hypotheses.Select(h =>
+            new TranslationHypothesisPayload(h.Text, h.Pieces, h.LogProb, h.Score, h.Finished, attention ? h.Attention : null)).ToList())).ToList();
+        var settings = new TranslationSettings(decode.Beam, decode.NBest, PenaltyName(decode.LengthPenalty), decode.LengthAlpha);
+        var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return Results.Json(new TranslationResponse(payload, backend.Info.Id, settings, timings));
+    });
 
     private async Task<TranslationRequest> ReadAsync(HttpRequest request, CancellationToken cancel)
     {
