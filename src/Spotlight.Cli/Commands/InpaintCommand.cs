@@ -128,11 +128,12 @@ public static class InpaintCommand
         var seed = new Option<long>("--seed") { Description = "mask seed", DefaultValueFactory = _ => 7 };
         var window = new Option<int>("--ssim-window") { Description = "Gaussian SSIM window (σ 1.5); SSIM-51 (PEN-Net) is added when the image allows", DefaultValueFactory = _ => 7 };
         var html = new Option<string?>("--html") { Description = "HTML page of the table and side-by-side examples" };
-        var examples = new Option<int>("--examples") { DefaultValueFactory = _ => 12 };
+        var examples = new Option<int>("--examples") { Description = "examples kept for --html and --grid", DefaultValueFactory = _ => 12 };
+        var grid = new Option<string?>("--grid") { Description = "PNG of the examples: a row per image; input, each method, ground truth" };
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Score inpainting models and baselines per hole-ratio bin: hole MAE×100, PSNR, SSIM.")
         {
-            model, images, synthetic, split, count, size, masks, baselines, seed, window, html, examples, threads,
+            model, images, synthetic, split, count, size, masks, baselines, seed, window, html, examples, grid, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -162,6 +163,11 @@ public static class InpaintCommand
                     EvaluationPage.Write(page, result, $"Inpainting evaluation: {data.Source}");
                     Spotlight.IO.AtomicFile.WriteAllText(Path.ChangeExtension(page, ".md"), EvaluationPage.Markdown(result));
                     AnsiConsole.MarkupLine($"examples: [bold]{Markup.Escape(page)}[/]");
+                }
+                if (parse.GetValue(grid) is string picture)
+                {
+                    Spotlight.IO.AtomicFile.WriteAllBytes(picture, AttentionReport.Png(EvaluationPage.ExampleGrid(result)), flushToDisk: false);
+                    AnsiConsole.MarkupLine($"example grid ({Markup.Escape(string.Join(", ", ["input", .. result.Methods, "ground truth"]))}): [bold]{Markup.Escape(picture)}[/]");
                 }
                 return 0;
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Spotlight.IO;
+using Spotlight.Vision;
 
 namespace Spotlight.Inpainting;
 
@@ -24,7 +25,7 @@ public static class EvaluationPage
         html.Append("<th>ground truth</th></tr>");
         foreach (var ex in result.Examples)
         {
-            var masked = InpaintingModel.Composite(ex.Truth, new Vision.RgbImage(ex.Truth.Width, ex.Truth.Height, Enumerable.Repeat((byte)255, ex.Truth.Data.Length).ToArray()), ex.Hole);
+            var masked = Masked(ex);
             html.Append("<tr><td class=\"l\">").Append(WebUtility.HtmlEncode(ex.Name)).Append("<br>hole ")
                 .Append((ex.Hole.Ratio * 100).ToString("F1", CultureInfo.InvariantCulture)).Append("%</td>");
             foreach (var image in new[] { masked }.Concat(ex.Filled).Append(ex.Truth))
@@ -34,6 +35,34 @@ public static class EvaluationPage
         html.Append("</table></body></html>");
         AtomicFile.WriteAllText(path, html.ToString());
     }
+
+    /// <summary>
+    /// The examples as one picture for a README or a paper: a row per example, columns input (hole white), each
+    /// method, ground truth, cells <paramref name="gap"/> pixels apart on white, each pixel drawn
+    /// <paramref name="scale"/>×<paramref name="scale"/> so 64-pixel images stay visible.
+    /// </summary>
+    public static RgbImage ExampleGrid(InpaintingEvaluationResult result, int scale = 2, int gap = 4)
+    {
+        if (result.Examples.Count == 0) throw new SpotlightException("the evaluation kept no examples (--examples 0)");
+        if (scale < 1 || gap < 0) throw new ArgumentOutOfRangeException(nameof(scale));
+        var rows = result.Examples.Select(ex => new[] { Masked(ex) }.Concat(ex.Filled).Append(ex.Truth).ToList()).ToList();
+        int cell = rows[0][0].Width * scale, columns = rows[0].Count;
+        int width = columns * cell + (columns + 1) * gap, height = rows.Count * cell + (rows.Count + 1) * gap;
+        var data = Enumerable.Repeat((byte)255, width * height * 3).ToArray();
+        for (int r = 0; r < rows.Count; r++)
+            for (int c = 0; c < columns; c++)
+            {
+                var image = rows[r][c];
+                int left = gap + c * (cell + gap), top = gap + r * (cell + gap);
+                for (int y = 0; y < cell; y++)
+                    for (int x = 0; x < cell; x++)
+                        Array.Copy(image.Data, ((y / scale) * image.Width + x / scale) * 3, data, ((top + y) * width + left + x) * 3, 3);
+            }
+        return new RgbImage(width, height, data);
+    }
+
+    private static RgbImage Masked(EvaluationExample ex) =>
+        InpaintingModel.Composite(ex.Truth, new RgbImage(ex.Truth.Width, ex.Truth.Height, Enumerable.Repeat((byte)255, ex.Truth.Data.Length).ToArray()), ex.Hole);
 
     /// <summary>The table as HTML rows: one block per bin, one row per method.</summary>
     public static string Table(InpaintingEvaluationResult result)

@@ -41,6 +41,32 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void The_example_grid_places_input_methods_and_truth_side_by_side_at_the_given_scale()
+    {
+        var images = InpaintingImages.Synthetic(3, 16, seed: 3);
+        var methods = new List<InpaintingMethod> { new("truth", (image, _) => image), InpaintingEvaluation.Baselines()[2] };
+        var result = InpaintingEvaluation.Run(images, methods, [MaskFamily.Centre], seed: 1, examples: 2);
+        var grid = EvaluationPage.ExampleGrid(result, scale: 2, gap: 3);
+
+        Assert.Equal((4 * 32 + 5 * 3, 2 * 32 + 3 * 3), (grid.Width, grid.Height));   // input, 2 methods, truth; 2 rows
+        byte[] Pixel(RgbImage im, int x, int y) => im.Data.AsSpan((y * im.Width + x) * 3, 3).ToArray();
+        var second = result.Examples[1];
+        int top = 3 + 32 + 3;
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 16; x++)
+            {
+                var truth = Pixel(second.Truth, x, y);
+                Assert.Equal(truth, Pixel(grid, 3 + 3 * (32 + 3) + 2 * x + 1, top + 2 * y + 1));   // ground-truth column
+                Assert.Equal(truth, Pixel(grid, 3 + 1 * (32 + 3) + 2 * x, top + 2 * y));           // the "truth" method
+                Assert.Equal(Pixel(second.Filled[1], x, y), Pixel(grid, 3 + 2 * (32 + 3) + 2 * x, top + 2 * y));
+                var input = Pixel(grid, 3 + 2 * x, top + 2 * y);
+                Assert.Equal(second.Hole[x, y] ? [255, 255, 255] : truth, input);
+            }
+        Assert.Equal(new byte[] { 255, 255, 255 }, Pixel(grid, 1, 1));                             // the gap is white
+        Assert.Throws<SpotlightException>(() => EvaluationPage.ExampleGrid(result with { Examples = [] }));
+    }
+
+    [Fact]
     public void Attention_maps_put_all_weight_outside_the_hole_and_the_report_is_written()
     {
         using var dir = new TempDirectory();
