@@ -25,6 +25,8 @@ public static class InfoCommand
             table.AddRow("OS", info.OperatingSystem);
             table.AddRow("threads", info.Threads.ToString());
             table.AddRow("oneDNN", Spotlight.Runtime.OneDnnGuard.Status);
+            Spotlight.Runtime.NnpackSwitch.Disable();
+            table.AddRow("NNPACK", Spotlight.Runtime.NnpackSwitch.Status);
             table.AddRow("CUDA available", info.CudaAvailable ? $"yes ({info.CudaDevices} device(s))" : "no");
             table.AddRow("device in use", chosen.type.ToString().ToLowerInvariant());
             AnsiConsole.Write(table);
