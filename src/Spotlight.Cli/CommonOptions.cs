@@ -21,7 +21,6 @@ public static class CommonOptions
     {
         if (threads < 0) throw new SpotlightException($"--threads must be ≥ 0, got {threads}");
         if (threads > 0) TorchSharp.torch.set_num_threads(threads);
-        Spotlight.Runtime.NnpackSwitch.Disable();
     }
 
     public static void Notice(string message) => Console.Error.WriteLine($"notice: {message}");

@@ -44,7 +44,8 @@ public static class EvaluationPage
     public static RgbImage ExampleGrid(InpaintingEvaluationResult result, int scale = 2, int gap = 4)
     {
         if (result.Examples.Count == 0) throw new SpotlightException("the evaluation kept no examples (--examples 0)");
-        if (scale < 1 || gap < 0) throw new ArgumentOutOfRangeException(nameof(scale));
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(gap);
         var rows = result.Examples.Select(ex => new[] { Masked(ex) }.Concat(ex.Filled).Append(ex.Truth).ToList()).ToList();
         int cell = rows[0][0].Width * scale, columns = rows[0].Count;
         int width = columns * cell + (columns + 1) * gap, height = rows.Count * cell + (rows.Count + 1) * gap;

@@ -33,6 +33,7 @@ public sealed class InpaintingNet : Module<Tensor, Tensor, InpaintingOutput>
 
     public InpaintingNet(InpaintingConfig config) : base(nameof(InpaintingNet))
     {
+        Runtime.NnpackSwitch.Disable();   // every model with convolutions: see NnpackSwitch
         config.Validate();
         Config = config;
         int levels = config.Levels;

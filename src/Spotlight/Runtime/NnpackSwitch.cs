@@ -8,7 +8,9 @@ namespace Spotlight.Runtime;
 /// "Could not initialize NNPACK! Reason: Unsupported hardware." — thousands of lines in one evaluation — before
 /// falling back to the path it would have taken anyway. Where NNPACK works it is only used for batches of 16 or
 /// more, and oneDNN serves those shapes too, so turning it off everywhere changes which kernel runs, not results.
-/// TorchSharp exposes no switch for it, so the call goes to libtorch's <c>at::Context</c> directly.
+/// TorchSharp exposes no switch for it, so the call goes to libtorch's <c>at::Context</c> directly. Every library
+/// model with convolutions (the image encoders, the inpainting network) calls <see cref="Disable"/> when built, so
+/// an application using the library gets it as the CLI and the server do.
 /// </summary>
 public static class NnpackSwitch
 {

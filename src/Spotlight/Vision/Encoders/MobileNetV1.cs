@@ -28,6 +28,7 @@ public sealed class MobileNetV1 : Module<Tensor, Tensor>, IImageEncoder
     /// <param name="classes">size of the ImageNet head (conv_preds), or 0 for the feature trunk only</param>
     public MobileNetV1(double alpha, int imageSize, int classes = 0) : base(nameof(MobileNetV1))
     {
+        Runtime.NnpackSwitch.Disable();   // every model with convolutions: see NnpackSwitch
         if (!(alpha > 0 && alpha <= 4)) throw new SpotlightException($"MobileNet width multiplier must be in (0, 4], got {alpha}");
         if (imageSize < 32) throw new SpotlightException($"MobileNet needs images of at least 32 pixels, got {imageSize}");
         this.imageSize = imageSize;

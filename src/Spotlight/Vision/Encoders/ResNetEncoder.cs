@@ -19,6 +19,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>, IImageEncoder
 
     public ResNetEncoder(int depth, int imageSize = 224) : base(nameof(ResNetEncoder))
     {
+        Runtime.NnpackSwitch.Disable();   // every model with convolutions: see NnpackSwitch
         if (imageSize < 32) throw new SpotlightException($"ResNet needs images of at least 32 pixels, got {imageSize}");
         Depth = depth;
         this.imageSize = imageSize;

@@ -36,6 +36,7 @@ public sealed class SmallCnnEncoder : Module<Tensor, Tensor>, IImageEncoder
 
     public SmallCnnEncoder(SmallCnnConfig config) : base(nameof(SmallCnnEncoder))
     {
+        Runtime.NnpackSwitch.Disable();   // every model with convolutions: see NnpackSwitch
         config.Validate();
         this.config = config;
         var channels = config.StageChannels;
