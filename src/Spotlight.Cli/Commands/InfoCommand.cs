@@ -29,6 +29,10 @@ public static class InfoCommand
             table.AddRow("NNPACK", Spotlight.Runtime.NnpackSwitch.Status);
             table.AddRow("CUDA available", info.CudaAvailable ? $"yes ({info.CudaDevices} device(s))" : "no");
             table.AddRow("device in use", chosen.type.ToString().ToLowerInvariant());
+            var openCv = Spotlight.Inpainting.ClassicalInpainting.OpenCv;
+            table.AddRow("OpenCV (optional)", Markup.Escape(openCv.IsAvailable ? "loaded" : $"missing: {openCv.MissingReason}; {openCv.InstallCommand}"));
+            var wordNet = Spotlight.Metrics.MeteorCaptionMetric.DefaultWordNetDirectory();
+            table.AddRow("WordNet (optional)", Markup.Escape(wordNet ?? "missing: METEOR runs without its synonym module; apt-get install -y wordnet-base"));
             AnsiConsole.Write(table);
             return 0;
         }));

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using Spotlight.Runtime;
 using Spotlight.Vision;
 
 namespace Spotlight.Inpainting;
@@ -19,6 +20,15 @@ public static class ClassicalInpainting
     /// <summary>OpenCV's default-like radius: how far (px) around a hole pixel known pixels are considered.</summary>
     public const double Radius = 3;
 
+    /// <summary>
+    /// OpenCV's Linux runtime (libOpenCvSharpExtern.so) links GTK 3 and a few companions that a minimal Debian lacks;
+    /// only the two diffusion methods need it.
+    /// </summary>
+    public static readonly OptionalLibrary OpenCv = new("OpenCV", "the Telea and Navier-Stokes inpainting baselines",
+        ["libgtk-3-0", "libatomic1", "libdrm2"], ProbeOpenCv);
+
+    public static bool NeedsOpenCv(ClassicalMethod method) => method != ClassicalMethod.MeanFill;
+
     public static string Name(ClassicalMethod method) => method switch
     {
         ClassicalMethod.Telea => "Telea (OpenCV)",
@@ -32,22 +42,21 @@ public static class ClassicalInpainting
         if (hole.Width != image.Width || hole.Height != image.Height)
             throw new ArgumentException("mask and image differ in size", nameof(hole));
         if (method == ClassicalMethod.MeanFill) return MeanFill(image, hole);
-        try
-        {
-            return OpenCv(image, hole, method);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
-        {
-            // libOpenCvSharpExtern.so links against GTK 3 and its companions, which slim Debian images lack.
-            throw new SpotlightException($"OpenCV's native library could not be loaded ({InnermostMessage(e)}); on Debian/Ubuntu: apt-get install -y libgtk-3-0 libatomic1 libdrm2", e);
-        }
+        OpenCv.Require();
+        return Diffuse(image, hole, method);
     }
 
-    private static string InnermostMessage(Exception e)
+    private static string? ProbeOpenCv()
     {
-        var inner = e;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        return inner.Message.Split('\n')[0].Trim();
+        try
+        {
+            using var one = new Mat(1, 1, MatType.CV_8UC1);
+            return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return OptionalLibrary.LoaderReason(e, "OpenCvSharpExtern");
+        }
     }
 
     private static RgbImage MeanFill(RgbImage image, HoleMask hole)
@@ -68,7 +77,7 @@ public static class ClassicalInpainting
         return new RgbImage(image.Width, image.Height, data);
     }
 
-    private static RgbImage OpenCv(RgbImage image, HoleMask hole, ClassicalMethod method)
+    private static RgbImage Diffuse(RgbImage image, HoleMask hole, ClassicalMethod method)
     {
         // OpenCV's channel order does not matter here: both methods treat the three channels alike.
         using var src = Mat.FromPixelData(image.Height, image.Width, MatType.CV_8UC3, image.Data);

@@ -22,8 +22,15 @@ public static class InpaintingEvaluation
 {
     public static InpaintingMethod ModelMethod(string name, InpaintingModel model) => new(name, (image, hole) => model.Fill(image, hole).Composite);
 
-    public static IReadOnlyList<InpaintingMethod> Baselines() =>
-        [.. Enum.GetValues<ClassicalMethod>().Select(m => new InpaintingMethod(ClassicalInpainting.Name(m), (image, hole) => ClassicalInpainting.Fill(image, hole, m)))];
+    public static InpaintingMethod Baseline(ClassicalMethod method) =>
+        new(ClassicalInpainting.Name(method), (image, hole) => ClassicalInpainting.Fill(image, hole, method));
+
+    /// <summary>Every classical baseline; checks up front that OpenCV loads, so an evaluation never fails halfway.</summary>
+    public static IReadOnlyList<InpaintingMethod> Baselines()
+    {
+        ClassicalInpainting.OpenCv.Require();
+        return [.. Enum.GetValues<ClassicalMethod>().Select(Baseline)];
+    }
 
     public static InpaintingEvaluationResult Run(InpaintingImages images, IReadOnlyList<InpaintingMethod> methods,
         IReadOnlyList<MaskFamily> families, long seed, SsimOptions? ssim = null, int examples = 12, IProgress<int>? progress = null)

@@ -5,12 +5,13 @@ namespace Spotlight.Tests.Inpainting;
 
 public sealed class BaselineTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(ClassicalMethod.Telea)]
     [InlineData(ClassicalMethod.NavierStokes)]
     [InlineData(ClassicalMethod.MeanFill)]
     public void A_flat_image_is_filled_with_its_own_colour_and_known_pixels_are_kept(ClassicalMethod method)
     {
+        if (ClassicalInpainting.NeedsOpenCv(method)) Requires.Library(ClassicalInpainting.OpenCv);
         // Diffusing (or averaging) a constant field gives the constant back.
         var data = new byte[32 * 32 * 3];
         for (int i = 0; i < 32 * 32; i++) (data[3 * i], data[3 * i + 1], data[3 * i + 2]) = (200, 40, 90);
@@ -26,9 +27,10 @@ public sealed class BaselineTests
             if (!hole.Pixels[i]) Assert.Equal(data[3 * i], filled.Data[3 * i]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Opencv_fills_a_hole_in_a_gradient_better_than_the_mean()
     {
+        Requires.Library(ClassicalInpainting.OpenCv);
         var data = new byte[32 * 32 * 3];
         for (int y = 0; y < 32; y++)
             for (int x = 0; x < 32; x++)

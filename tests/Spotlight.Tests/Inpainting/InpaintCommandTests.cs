@@ -36,12 +36,24 @@ public sealed class InpaintCommandTests
         Assert.Equal($"error: --box 20,20,10,10 does not lie inside the 24x24 image {photo}", error.Trim());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Eval_of_the_baselines_alone_prints_the_table()
     {
+        Requires.Library(ClassicalInpainting.OpenCv);
         var (code, output, error) = Run("inpaint", "eval", "--size", "64", "--synthetic", "--count", "2", "--baselines");
         Assert.True(code == 0, error);
         Assert.Contains("Telea", output);
         Assert.Contains("20-30%", output);
+    }
+
+    [Fact]
+    public void Eval_with_the_baselines_where_OpenCV_is_missing_prints_one_line_naming_its_packages_and_exits_with_1()
+    {
+        using var hidden = ClassicalInpainting.OpenCv.Hide();
+        var (code, output, error) = Run("inpaint", "eval", "--size", "64", "--synthetic", "--count", "2", "--baselines");
+        Assert.Equal(1, code);
+        Assert.Equal("error: OpenCV is not available (hidden for this check); the Telea and Navier-Stokes inpainting baselines need it. "
+            + "On Debian/Ubuntu: apt-get install -y --no-install-recommends libgtk-3-0 libatomic1 libdrm2", error.Trim());
+        Assert.DoesNotContain("Telea", output);     // failed before evaluating anything
     }
 }
