@@ -1,3 +1,4 @@
+using Spotlight.Metrics.Ptb;
 using System.Diagnostics;
 using Spotlight.Metrics;
 
@@ -66,7 +67,7 @@ public static class MetricsBench
         var cands = new CandidateCaptions("results", candidates.Select((c, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), c)).ToList());
         CaptionEvaluator.Evaluate(ReferenceCaptions.From("warm-up", references.Take(100).Select((r, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), (IReadOnlyList<string>)r))),
             new CandidateCaptions("warm-up", candidates.Take(100).Select((c, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), c)).ToList()),
-            new EvaluationOptions([new Bleu(), meteor, new RougeL(), new CiderD()]));
+            new EvaluationOptions([new Bleu(), meteor, new RougeL(), new CiderD()], PtbTokenizer.Instance));
         var times = new List<double>();
         for (int run = 0; run < 3; run++)
         {
@@ -74,7 +75,7 @@ public static class MetricsBench
             var cpuBefore = process.TotalProcessorTime;
             clock.Restart();
             // A new METEOR each time: WordNet read again and its per-word caches cold, as in one `spotlight score`.
-            var evaluation = new EvaluationOptions([new Bleu(), new MeteorCaptionMetric(), new RougeL(), new CiderD()]);
+            var evaluation = new EvaluationOptions([new Bleu(), new MeteorCaptionMetric(), new RougeL(), new CiderD()], PtbTokenizer.Instance);
             var report = CaptionEvaluator.Evaluate(refs, cands, evaluation);
             times.Add(clock.Elapsed.TotalSeconds);
             process.Refresh();

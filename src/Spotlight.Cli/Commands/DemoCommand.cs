@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Captioning;
+using Spotlight.Metrics.Ptb;
 
 namespace Spotlight.Cli.Commands;
 
@@ -21,7 +22,8 @@ public static class DemoCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             if (parse.GetValue(minutes) is <= 0 or > 24 * 60) throw new SpotlightException("--minutes must be between 0 and 1440");
-            var options = new CaptionDemoOptions(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(minutes), Seed: parse.GetValue(seed));
+            var options = new CaptionDemoOptions(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(minutes), Seed: parse.GetValue(seed),
+                Tokenizer: PtbTokenizer.Instance);
             AnsiConsole.MarkupLine($"Spotlight demo → [bold]{Markup.Escape(options.OutputDirectory)}[/] (budget {options.Minutes:F1} min)");
             var result = CaptionDemo.Run(options, (dataset, config, training, model) =>
                 TrainCommand.TrainAndReport(dataset, config, training, model, resume: null));

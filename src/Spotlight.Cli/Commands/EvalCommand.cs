@@ -5,6 +5,7 @@ using Spectre.Console;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data;
 using Spotlight.Captioning.Data.Synthetic;
+using Spotlight.Metrics.Ptb;
 
 namespace Spotlight.Cli.Commands;
 
@@ -40,7 +41,8 @@ public static class EvalCommand
             var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
             var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)), objects);
+            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)), objects,
+                tokenizer: PtbTokenizer.Instance);
             if (parse.GetValue(results) is string path) WriteResults(path, evaluation);
             string title = $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}";
             if (parse.GetValue(report) is string dir)

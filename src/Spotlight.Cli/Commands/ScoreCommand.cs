@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Spotlight.Metrics;
+using Spotlight.Metrics.Ptb;
 
 namespace Spotlight.Cli.Commands;
 
@@ -12,7 +13,7 @@ public static class ScoreCommand
     {
         var refs = new Option<string[]>("--refs") { Description = "captions: a COCO captions or Karpathy split JSON; translation: a line-aligned reference file (repeat for more references)", Required = true };
         var results = new Option<string?>("--results") { Description = "results JSON: [{\"image_id\": ..., \"caption\": ...}]" };
-        var tokenize = new Option<string?>("--tokenize") { Description = "captions: ptb (default, as the COCO code) or none; translation: 13a (default) or none" };
+        var tokenize = new Option<string?>("--tokenize") { Description = "captions: ptb (default, exactly as the COCO code), simple (Spotlight's MIT tokenizer) or none (already tokenized); translation: 13a (default) or none" };
         var metrics = new Option<string>("--metrics") { Description = "comma-separated: bleu, meteor, rouge, cider-d, cider", DefaultValueFactory = _ => CaptionMetrics.Default };
         var metric = new Option<string?>("--metric") { Description = "translation metric on line-aligned files: sacrebleu, chrf or chrf++ (with --hyp)" };
         metric.AcceptOnlyFromAmong("sacrebleu", "chrf", "chrf++");
@@ -38,9 +39,10 @@ public static class ScoreCommand
             if (parse.GetValue(results) is null) throw new SpotlightException("--results is required to score captions (or use --metric sacrebleu|chrf with --hyp)");
             var tokenization = (parse.GetValue(tokenize) ?? "ptb") switch
             {
-                "ptb" => CaptionTokenization.Ptb,
-                "none" => CaptionTokenization.None,
-                var other => throw new SpotlightException($"--tokenize {other}: expected ptb or none"),
+                "ptb" => PtbTokenizer.Instance,
+                "simple" => CaptionTokenizers.Default,
+                "none" => CaptionTokenizers.None,
+                var other => throw new SpotlightException($"--tokenize {other}: expected ptb, simple or none"),
             };
             var worstCount = parse.GetValue(worst);
             if (worstCount < 0) throw new SpotlightException($"--worst {worstCount}: expected a count of 0 or more");

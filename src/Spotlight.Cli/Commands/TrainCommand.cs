@@ -3,6 +3,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data;
+using Spotlight.Metrics.Ptb;
 using Spotlight.Vision.Encoders;
 
 namespace Spotlight.Cli.Commands;
@@ -91,6 +92,7 @@ public static class TrainCommand
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer) == "rmsprop" ? OptimizerKind.RmsProp : OptimizerKind.Adam,
                 Seed = parse.GetValue(seed),
+                ScoringTokenizer = PtbTokenizer.Instance,
                 TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 EncoderWeights = weights,
                 FeatureCache = parse.GetValue(cache),

@@ -11,7 +11,8 @@ namespace Spotlight.Captioning;
 /// <summary>Settings of <c>spotlight demo</c>: the whole pipeline, offline, on synthetic scenes.</summary>
 public sealed record CaptionDemoOptions(
     string OutputDirectory, double Minutes = 5.5, int TrainImages = 4000, int ValidationImages = 300, int TestImages = 500,
-    int ImageSize = 64, long Seed = 1, int Beam = 3, int ReportImages = 12, float AttentionPenalty = 0f);
+    int ImageSize = 64, long Seed = 1, int Beam = 3, int ReportImages = 12, float AttentionPenalty = 0f,
+    Metrics.ICaptionTokenizer? Tokenizer = null);   // of the scores; null: the library's default
 
 public sealed record CaptionDemoResult(
     CaptionScores Test, CaptionTrainingResult Training, TimeSpan DataTime, TimeSpan EvalTime, TimeSpan Total,
@@ -36,14 +37,14 @@ public static class CaptionDemo
         // budget on the demo data: grounding 0.017 (λ = 1), 0.036 (λ = 0.02), 0.207 (λ = 0); see docs/results.md.
         var config = new CaptionerConfig(VocabSize: 5, DoublyStochasticLambda: options.AttentionPenalty,
             Encoder: new Vision.Encoders.SmallCnnConfig(options.ImageSize));
-        var trainingOptions = new CaptionTrainingOptions { Seed = options.Seed, TimeBudget = trainBudget, Epochs = 100 };
+        var trainingOptions = new CaptionTrainingOptions { Seed = options.Seed, TimeBudget = trainBudget, Epochs = 100, ScoringTokenizer = options.Tokenizer };
         var modelPath = Path.Combine(options.OutputDirectory, "model.spotlight");
         var training = train(dataset, config, trainingOptions, modelPath);
 
         var evalClock = Stopwatch.StartNew();
         using var model = CaptionModel.Load(training.BestModelPath);
         var objects = SyntheticObjects.Load(dataDir);
-        var report = CaptionEvaluation.Evaluate(model, dataset.Split("test").Images, new CaptionOptions(Beam: options.Beam), objects);
+        var report = CaptionEvaluation.Evaluate(model, dataset.Split("test").Images, new CaptionOptions(Beam: options.Beam), objects, tokenizer: options.Tokenizer);
         var evalTime = evalClock.Elapsed;
 
         var reportDir = Path.Combine(options.OutputDirectory, "report");

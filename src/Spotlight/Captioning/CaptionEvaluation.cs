@@ -1,5 +1,6 @@
 using Spotlight.Captioning.Data;
 using Spotlight.Captioning.Data.Synthetic;
+using Spotlight.Metrics;
 using Spotlight.Vision.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,16 +23,18 @@ public static class CaptionEvaluation
     /// images already preprocessed (images.Count, 3, S, S), made once per run by <see cref="Preprocess"/>, so that
     /// validation does not decode the same files again every epoch.
     /// </summary>
-    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, Tensor preprocessed, int beam)
+    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, Tensor preprocessed, int beam,
+        ICaptionTokenizer? tokenizer = null)
     {
-        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, preprocessed);
+        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, preprocessed, tokenizer: tokenizer);
         return (report.Scores.Bleu4, report.Scores.CiderD);
     }
 
     /// <summary>The same from cached region features (rows in <paramref name="images"/> order).</summary>
-    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, FeatureSet features, int beam)
+    public static (double Bleu4, double CiderD) Score(CaptionModel model, IReadOnlyList<CaptionImage> images, FeatureSet features, int beam,
+        ICaptionTokenizer? tokenizer = null)
     {
-        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, features: features);
+        var report = Evaluate(model, images, new CaptionOptions(Beam: beam, BatchSize: 64), objects: null, withMeteor: false, features: features, tokenizer: tokenizer);
         return (report.Scores.Bleu4, report.Scores.CiderD);
     }
 
@@ -45,7 +48,7 @@ public static class CaptionEvaluation
     public static CaptionEvaluationReport Evaluate(
         CaptionModel model, IReadOnlyList<CaptionImage> images, CaptionOptions options,
         IReadOnlyDictionary<string, SyntheticScene>? objects, bool withMeteor = true, Tensor? preprocessed = null,
-        FeatureSet? features = null)
+        FeatureSet? features = null, ICaptionTokenizer? tokenizer = null)
     {
         bool wasTraining = model.Network.training;
         var captions = new List<(CaptionImage, CaptionResult)>(images.Count);
@@ -71,7 +74,7 @@ public static class CaptionEvaluation
 
         var references = captions.ToDictionary(c => c.Item1.Id, c => (IReadOnlyList<string>)c.Item1.Captions);
         var hypotheses = captions.ToDictionary(c => c.Item1.Id, c => c.Item2.Caption);
-        var metrics = CaptionMetricSuite.Compute(references, hypotheses, withMeteor);
+        var metrics = CaptionMetricSuite.Compute(references, hypotheses, withMeteor, tokenizer);
 
         var grounding = GroundingScore.Empty;
         if (objects is not null)

@@ -115,8 +115,8 @@ public sealed class CaptionTrainer
 
             // Validation generates captions (beam search) and scores them: teacher-forced loss says little about captions.
             var scores = validationFeatures is not null
-                ? CaptionEvaluation.Score(model, validation, validationFeatures, options.ValidationBeam)
-                : CaptionEvaluation.Score(model, validation, validationImages!, options.ValidationBeam);
+                ? CaptionEvaluation.Score(model, validation, validationFeatures, options.ValidationBeam, options.ScoringTokenizer)
+                : CaptionEvaluation.Score(model, validation, validationImages!, options.ValidationBeam, options.ScoringTokenizer);
             bool isBest = scores.CiderD > progress.BestScore;
             int badEpochs = isBest ? 0 : progress.BadEpochs + 1;
             var report = new ValidationReport(epoch + 1, progress.Step, scores.Bleu4, scores.CiderD, isBest, progress.LearningRate, Elapsed());

@@ -14,6 +14,8 @@ public sealed record CaptionTrainingOptions
 
     /// <summary>Validation generates captions with this beam and scores them; it never uses teacher forcing.</summary>
     public int ValidationBeam { get; init; } = 3;
+    /// <summary>Tokenizer of the validation scores (null: the library's default; the CLI passes the exact PTB one).</summary>
+    public Metrics.ICaptionTokenizer? ScoringTokenizer { get; init; }
     /// <summary>Caption at most this many validation images per epoch (0 = all) to bound validation time.</summary>
     public int ValidationImages { get; init; } = 0;
     /// <summary>Halve (× <see cref="PlateauFactor"/>) the learning rate after this many epochs without a better score.</summary>

@@ -1,15 +1,13 @@
 namespace Spotlight.Metrics;
 
-/// <summary>How captions are tokenized before scoring.</summary>
-public enum CaptionTokenization
+/// <summary>
+/// What to score with. References are tokenized in one batch and candidates in another, as the COCO code does;
+/// <paramref name="Tokenizer"/> null means <see cref="CaptionTokenizers.Default"/>.
+/// </summary>
+public sealed record EvaluationOptions(IReadOnlyList<ICaptionMetric> Metrics, ICaptionTokenizer? Tokenizer = null, bool AllowMissing = false)
 {
-    /// <summary>As the COCO code: <see cref="PtbTokenizer"/>, references in one batch and candidates in another.</summary>
-    Ptb,
-    /// <summary>As given: the captions are already tokenized, words separated by spaces.</summary>
-    None,
+    public ICaptionTokenizer Tokenizer { get; init; } = Tokenizer ?? CaptionTokenizers.Default;
 }
-
-public sealed record EvaluationOptions(IReadOnlyList<ICaptionMetric> Metrics, CaptionTokenization Tokenization = CaptionTokenization.Ptb, bool AllowMissing = false);
 
 /// <summary>Corpus scores, per-item scores (indexed like <see cref="Items"/>), and the warnings raised on the way.</summary>
 public sealed record EvaluationReport(
@@ -58,9 +56,9 @@ public static class CaptionEvaluator
         var rawCands = ids.Select(id => candidates[id]).ToList();
         CountEmpty(warnings, rawRefs, "reference caption(s) are empty");
         CountEmpty(warnings, rawCands, "result caption(s) are empty");
-        var tokRefs = options.Tokenization == CaptionTokenization.Ptb ? PtbTokenizer.TokenizeBatch(rawRefs) : rawRefs;
-        var tokCands = options.Tokenization == CaptionTokenization.Ptb ? PtbTokenizer.TokenizeBatch(rawCands) : rawCands;
-        if (options.Tokenization == CaptionTokenization.Ptb)
+        var tokRefs = options.Tokenizer.TokenizeBatch(rawRefs);
+        var tokCands = options.Tokenizer.TokenizeBatch(rawCands);
+        if (options.Tokenizer != CaptionTokenizers.None)
         {
             CountEmpty(warnings, tokRefs, "reference caption(s) are empty after tokenization", rawRefs);
             CountEmpty(warnings, tokCands, "result caption(s) are empty after tokenization", rawCands);

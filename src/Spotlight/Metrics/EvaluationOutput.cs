@@ -9,10 +9,10 @@ public static class EvaluationOutput
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     /// <summary>{"images": n, "tokenize": "ptb", "scores": {"BLEU-1": ...}, "warnings": [...]}.</summary>
-    public static string SummaryJson(EvaluationReport report, CaptionTokenization tokenization) => JsonSerializer.Serialize(new
+    public static string SummaryJson(EvaluationReport report, ICaptionTokenizer tokenizer) => JsonSerializer.Serialize(new
     {
         images = report.Items.Count,
-        tokenize = tokenization.ToString().ToLowerInvariant(),
+        tokenize = tokenizer.Name,
         scores = report.MetricNames.ToDictionary(n => n, n => report.Corpus[n]),
         warnings = report.Warnings,
     }, Options);

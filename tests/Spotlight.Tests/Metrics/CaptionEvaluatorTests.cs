@@ -1,3 +1,4 @@
+using Spotlight.Metrics.Ptb;
 using Spotlight.Metrics;
 
 namespace Spotlight.Tests.Metrics;
@@ -9,7 +10,7 @@ public class CaptionEvaluatorTests
         ("2", ["Dogs run in the park.", "Two dogs running."]),
         ("3", ["A red bus.", "A bus on the street."])]);
 
-    private static EvaluationOptions All(bool allowMissing = false) => new(CaptionMetrics.Parse(CaptionMetrics.Default), CaptionTokenization.Ptb, allowMissing);
+    private static EvaluationOptions All(bool allowMissing = false) => new(CaptionMetrics.Parse(CaptionMetrics.Default), PtbTokenizer.Instance, allowMissing);
 
     [Fact]
     public void Scores_equal_the_metrics_run_on_ptb_tokenized_captions()
@@ -67,7 +68,7 @@ public class CaptionEvaluatorTests
     public void Without_tokenization_captions_are_scored_as_given()
     {
         var results = new CandidateCaptions("res.json", [("1", "A cat on a mat."), ("2", "x"), ("3", "y")]);
-        var report = CaptionEvaluator.Evaluate(Refs, results, new EvaluationOptions([new RougeL()], CaptionTokenization.None));
+        var report = CaptionEvaluator.Evaluate(Refs, results, new EvaluationOptions([new RougeL()], CaptionTokenizers.None));
         Assert.Equal(1.0, report.PerItem["ROUGE-L"][0]);
     }
 
@@ -86,7 +87,7 @@ public class CaptionEvaluatorTests
             new Dictionary<string, double> { ["CONST"] = 0.5 },
             new Dictionary<string, double[]> { ["CONST"] = set.Items.Select(_ => 0.5).ToArray() }));
         var results = new CandidateCaptions("res.json", [("1", "a"), ("2", "b"), ("3", "c")]);
-        var report = CaptionEvaluator.Evaluate(Refs, results, new EvaluationOptions([new Bleu(), constant]));
+        var report = CaptionEvaluator.Evaluate(Refs, results, new EvaluationOptions([new Bleu(), constant], PtbTokenizer.Instance));
         Assert.Equal(0.5, report.Corpus["CONST"]);
         Assert.Equal(5, report.MetricNames.Count);
     }

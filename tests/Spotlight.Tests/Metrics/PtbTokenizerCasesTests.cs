@@ -1,3 +1,4 @@
+using Spotlight.Metrics.Ptb;
 namespace Spotlight.Tests.Metrics;
 
 using Spotlight.Metrics;

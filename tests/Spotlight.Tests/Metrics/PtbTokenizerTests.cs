@@ -1,3 +1,4 @@
+using Spotlight.Metrics.Ptb;
 using Spotlight.Metrics;
 
 namespace Spotlight.Tests.Metrics;

@@ -1,6 +1,4 @@
-using Spotlight.Metrics.Ptb;
-
-namespace Spotlight.Metrics;
+namespace Spotlight.Metrics.Ptb;
 
 /// <summary>
 /// The tokenization of the COCO caption evaluation code (pycocoevalcap's <c>tokenizer/ptbtokenizer.py</c>):
@@ -12,10 +10,17 @@ namespace Spotlight.Metrics;
 public static class PtbTokenizer
 {
     /// <summary>The wrapper's PUNCTUATIONS list, compared exactly (case-sensitively) with lower-cased tokens.</summary>
-    public static readonly IReadOnlySet<string> DroppedTokens = new HashSet<string>(StringComparer.Ordinal)
+    public static IReadOnlySet<string> DroppedTokens => CaptionTokenizers.CocoDroppedTokens;
+
+    /// <summary>This tokenizer for the library's scoring APIs (<see cref="EvaluationOptions"/>, training validation …).</summary>
+    public static ICaptionTokenizer Instance { get; } = new Exact();
+
+    private sealed class Exact : ICaptionTokenizer
     {
-        "''", "'", "``", "`", "-LRB-", "-RRB-", "-LCB-", "-RCB-", ".", "?", "!", ",", ":", "-", "--", "...", ";",
-    };
+        public string Name => "ptb";
+
+        public IReadOnlyList<string> TokenizeBatch(IReadOnlyList<string> captions) => PtbTokenizer.TokenizeBatch(captions);
+    }
 
     /// <summary>
     /// Tokenizes captions as one batch, as the COCO code does: the lexer reads the captions joined by '\n', so a
