@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Spotlight.Captioning;
+using Spotlight.Tests.Captioning;
+using Spotlight.Tests.Vision;
+
+namespace Spotlight.Tests.Examples;
+
+/// <summary>examples/CaptionFromCode, run as a user runs it, on a tiny model trained here for a few steps.</summary>
+[Collection(TinyCaptioningCollection.Name)]
+public class CaptionFromCodeTests(TinyCaptioningData data)
+{
+    private static string Example
+    {
+        get
+        {
+            // tests/Spotlight.Tests/bin/<configuration>/<framework>/ → examples/CaptionFromCode/bin/<configuration>/<framework>/
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var (framework, configuration) = (output.Name, output.Parent!.Name);
+            var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "examples", "CaptionFromCode", "bin", configuration, framework, "CaptionFromCode.dll");
+        }
+    }
+
+    private static (int Code, string Out, string Err) RunExample(params string[] args)
+    {
+        Assert.True(File.Exists(Example), $"{Example} was not built");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Example);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the example did not finish in 2 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void The_example_prints_the_libraries_caption_and_where_each_word_looked()
+    {
+        using var dir = new TempDirectory();
+        var options = TinyCaptioningData.Options with { Epochs = 1 };
+        var trained = new CaptionTrainer(data.Dataset, TinyCaptioningData.Config(), options).Train(dir.File("m.spotlight"));
+        var photo = data.Dataset.Split("test").Images[0].ImagePath;
+
+        var (code, output, error) = RunExample(trained.BestModelPath, photo);
+
+        Assert.True(code == 0, error);
+        using var model = CaptionModel.Load(trained.BestModelPath);
+        var expected = model.CaptionFiles([photo], new CaptionOptions(Beam: 3))[0];
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(expected.Caption, lines[0]);
+        Assert.Equal(expected.Tokens.Count, lines.Length - 1);
+        for (int t = 0; t < expected.Tokens.Count; t++)
+        {
+            var weights = expected.Attention.Weights[t];
+            int peak = Array.IndexOf(weights, weights.Max());
+            Assert.StartsWith($"{expected.Tokens[t]}\trow {peak / expected.Attention.GridWidth}, column {peak % expected.Attention.GridWidth} ", lines[t + 1]);
+        }
+    }
+
+    [Fact]
+    public void A_missing_photo_gives_one_line_and_exit_code_1()
+    {
+        using var dir = new TempDirectory();
+        using (var model = data.RandomModel()) model.Save(dir.File("m.spotlight"));
+        var (code, _, error) = RunExample(dir.File("m.spotlight"), dir.File("no-such.jpg"));
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains("no-such.jpg", line);
+    }
+}
