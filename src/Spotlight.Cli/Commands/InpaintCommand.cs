@@ -2,6 +2,7 @@ using Spotlight.Checkpoints;
 using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Inpainting;
+using Spotlight.Training;
 using Spotlight.Vision;
 
 namespace Spotlight.Cli.Commands;
@@ -107,7 +108,7 @@ public static class InpaintCommand
             var result = AnsiConsole.Progress().AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx => new InpaintingTrainer(train, validation, config, options,
-                    new InpaintingObservers(new Progress(ctx, options.Steps), log)).Train(modelPath, resumeFrom));
+                    new ObserverFanOut<InpaintingStepReport, InpaintingValidationReport>(new Progress(ctx, options.Steps), log)).Train(modelPath, resumeFrom));
             InpaintingCurves.Write(paths.Curves, log.Steps, log.Validations);
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (validation PSNR {result.BestPsnr:F2} dB); {Markup.Escape(result.StopReason)}");
             return 0;

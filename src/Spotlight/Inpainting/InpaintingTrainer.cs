@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Spotlight.Checkpoints;
+using Spotlight.Training;
 using Spotlight.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,93 +15,136 @@ namespace Spotlight.Inpainting;
 /// </summary>
 public sealed class InpaintingTrainer
 {
-    private sealed record Progress(long Step, double BestPsnr, double ElapsedSeconds);
-
     private readonly IReadOnlyList<RgbImage> train;
     private readonly IReadOnlyList<RgbImage> validation;
     private readonly InpaintingConfig config;
     private readonly InpaintingTrainingOptions options;
-    private readonly IInpaintingObserver observer;
+    private readonly ITrainingObserver<InpaintingStepReport, InpaintingValidationReport>? observer;
     private readonly string dataDescription;
 
     public InpaintingTrainer(InpaintingImages train, InpaintingImages validation, InpaintingConfig config,
-        InpaintingTrainingOptions options, IInpaintingObserver? observer = null)
+        InpaintingTrainingOptions options, ITrainingObserver<InpaintingStepReport, InpaintingValidationReport>? observer = null)
     {
         config.Validate();
         options.Validate();
         foreach (var set in new[] { train, validation })
             if (set.Images.Any(i => i.Width != config.ImageSize || i.Height != config.ImageSize))
                 throw new SpotlightException($"{set.Source}: images must be {config.ImageSize}x{config.ImageSize} for this model");
+        if (options.Device is { } device && device.type != DeviceType.CPU)
+            throw new SpotlightException($"inpainting trains on the CPU only (asked for {device.type.ToString().ToLowerInvariant()})");
         this.train = train.Images;
         this.validation = validation.Images.Take(options.ValidationImages).ToList();
         this.config = config;
         this.options = options;
-        this.observer = observer ?? new NullObserver();
+        this.observer = observer;
         dataDescription = train.Source;
     }
 
-    private sealed class NullObserver : IInpaintingObserver { }
+    private TrainingLoopOptions LoopOptions => new()
+    {
+        Steps = options.Steps, ValidateEvery = options.ValidateEvery, CheckpointEvery = options.CheckpointEvery,
+        TimeBudget = options.TimeBudget, StopAfterSteps = options.StopAfterSteps, Seed = options.Seed,
+        Schedule = new LearningRateSchedule(options.LearningRate), Device = options.Device,
+    };
 
     public InpaintingTrainingResult Train(string modelPath, string? resumeFrom = null)
     {
-        var paths = TrainingOutputs.For(modelPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
-        torch.manual_seed(options.Seed);
-        using var network = new InpaintingNet(config);
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate, beta1: 0.5, beta2: 0.999);
-        var gan = options.Loss.Adversarial > 0 ? new GanPart(config, options) : null;
-        var progress = new Progress(0, double.NegativeInfinity, 0);
-        if (resumeFrom is not null)
+        Task? task = null;
+        try
         {
-            progress = Resume(resumeFrom, network, optimizer);
-            gan?.Resume(resumeFrom);
+            var run = new TrainingLoop<InpaintingStepReport, InpaintingValidationReport>(LoopOptions, observer)
+                .Run(modelPath, resumeFrom, paths => task = new Task(this, paths));
+            return new InpaintingTrainingResult(run.Paths.Best, run.Paths.Last, run.Paths.Checkpoint, run.State.Step, run.Elapsed,
+                run.State.Best, run.StopReason);
         }
-        var model = new InpaintingModel(network);
-        var valMasks = Enumerable.Range(0, validation.Count)
-            .Select(i => InpaintingBatches.FixedMask(options.Masks, config.ImageSize, options.Seed, i)).ToList();
+        finally
+        {
+            task?.Dispose();
+        }
+    }
 
-        var clock = Stopwatch.StartNew();
-        var before = TimeSpan.FromSeconds(progress.ElapsedSeconds);
-        TimeSpan Elapsed() => before + clock.Elapsed;
-        long stepsThisRun = 0;
-        string reason = "all steps done";
-        while (progress.Step < options.Steps)
+    /// <summary>Inpainting's part of the shared loop: a step on a batch that is a function of the step, PSNR validation.</summary>
+    private sealed class Task : ITrainingTask<InpaintingStepReport, InpaintingValidationReport>, IDisposable
+    {
+        private readonly InpaintingTrainer trainer;
+        private readonly TrainingOutputs paths;
+        private readonly InpaintingNet network;
+        private readonly optim.Optimizer optimizer;
+        private readonly GanPart? gan;
+        private readonly InpaintingModel model;
+        private readonly List<HoleMask> validationMasks;
+
+        public Task(InpaintingTrainer trainer, TrainingOutputs paths)
         {
-            network.train();
-            var stepClock = Stopwatch.StartNew();
-            using (var scope = torch.NewDisposeScope())
-            {
-                var (target, hole) = InpaintingBatches.Training(train, progress.Step, options);
-                var output = network.forward(target * (1 - hole), hole);
-                var adversarial = gan?.GeneratorTerm(output.Image, target, hole);
-                var loss = InpaintingLoss.Compute(output, target, hole, options.Loss, adversarial);
-                optimizer.zero_grad();
-                loss.Total.backward();
-                nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
-                optimizer.step();
-                gan?.DiscriminatorStep(output.Image.detach(), target, hole);
-                progress = progress with { Step = progress.Step + 1 };
-                observer.OnStep(new InpaintingStepReport(progress.Step, options.Steps, loss.Total.item<float>(), loss.Hole.item<float>(),
-                    loss.Valid.item<float>(), loss.Pyramid.item<float>(), loss.Adversarial.item<float>(),
-                    options.BatchSize / Math.Max(stepClock.Elapsed.TotalSeconds, 1e-9), Elapsed()));
-            }
-            stepsThisRun++;
-            bool last = progress.Step == options.Steps;
-            bool outOfTime = options.TimeBudget is TimeSpan budget && Elapsed() >= budget;
-            if (progress.Step % options.ValidateEvery == 0 || last || outOfTime)
-                progress = Validate(model, valMasks, progress, paths, Elapsed());
-            if (progress.Step % options.CheckpointEvery == 0 || progress.Step % options.ValidateEvery == 0 || last || outOfTime)
-                SaveCheckpoint(paths.Checkpoint, network, optimizer, gan, progress with { ElapsedSeconds = Elapsed().TotalSeconds });
-            if (outOfTime && !last) { reason = "time budget reached"; break; }
-            if (options.StopAfterSteps is int limit && stepsThisRun >= limit && !last)
-            {
-                SaveCheckpoint(paths.Checkpoint, network, optimizer, gan, progress with { ElapsedSeconds = Elapsed().TotalSeconds });
-                reason = "stopped after the requested number of steps";
-                break;
-            }
+            this.trainer = trainer;
+            this.paths = paths;
+            var options = trainer.options;
+            network = new InpaintingNet(trainer.config);
+            optimizer = optim.Adam(network.parameters(), options.LearningRate, beta1: 0.5, beta2: 0.999);
+            gan = options.Loss.Adversarial > 0 ? new GanPart(trainer.config, options) : null;
+            model = new InpaintingModel(network);
+            validationMasks = Enumerable.Range(0, trainer.validation.Count)
+                .Select(i => InpaintingBatches.FixedMask(options.Masks, trainer.config.ImageSize, options.Seed, i)).ToList();
         }
-        gan?.Dispose();
-        return new InpaintingTrainingResult(paths.Best, paths.Last, paths.Checkpoint, progress.Step, Elapsed(), progress.BestPsnr, reason);
+
+        public nn.Module Network => network;
+        public optim.Optimizer Optimizer => optimizer;
+        public string ScoreName => "PSNR";
+        public int BatchesIn(int epoch) => 0;
+
+        public InpaintingStepReport Step(StepContext context)
+        {
+            var options = trainer.options;
+            var clock = Stopwatch.StartNew();
+            using var scope = torch.NewDisposeScope();
+            var (target, hole) = InpaintingBatches.Training(trainer.train, context.Step - 1, options);
+            var output = network.forward(target * (1 - hole), hole);
+            var adversarial = gan?.GeneratorTerm(output.Image, target, hole);
+            var loss = InpaintingLoss.Compute(output, target, hole, options.Loss, adversarial);
+            optimizer.zero_grad();
+            loss.Total.backward();
+            nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
+            optimizer.step();
+            gan?.DiscriminatorStep(output.Image.detach(), target, hole);
+            return new InpaintingStepReport(context.Step, options.Steps, loss.Total.item<float>(), loss.Hole.item<float>(),
+                loss.Valid.item<float>(), loss.Pyramid.item<float>(), loss.Adversarial.item<float>(),
+                options.BatchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), context.Elapsed + clock.Elapsed);
+        }
+
+        public Validated<InpaintingValidationReport> Validate(ValidationContext context)
+        {
+            var (psnr, mae) = Score(model, trainer.validation, validationMasks);
+            bool best = context.IsBetter(psnr, 0);
+            var report = new InpaintingValidationReport(context.Step, psnr, mae, best, context.Elapsed);
+            model.SummaryJson = JsonSerializer.Serialize(new
+            {
+                data = trainer.dataDescription, train_images = trainer.train.Count, validation_images = trainer.validation.Count,
+                steps = context.Step, batch_size = trainer.options.BatchSize, masks = trainer.options.Masks.Select(m => m.ToString()).ToArray(),
+                validation_psnr = psnr, validation_hole_mae_x100 = mae, trained_seconds = context.Elapsed.TotalSeconds,
+            });
+            if (best) model.Save(paths.Best);
+            model.Save(paths.Last);
+            return new(report, psnr, 0, best);
+        }
+
+        public IReadOnlyDictionary<string, string> CheckpointEntries() =>
+            new Dictionary<string, string> { ["config"] = JsonSerializer.Serialize(trainer.config, InpaintingModel.Json) };
+
+        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries)
+        {
+            if (!entries.TryGetValue("config", out var cfg) || cfg != CheckpointEntries()["config"])
+                throw new SpotlightException($"{path}: checkpoint has a different model configuration");
+        }
+
+        public void SaveExtra(string checkpoint) => gan?.Save(checkpoint);
+        public void LoadExtra(string checkpoint) => gan?.Resume(checkpoint);
+
+        public void Dispose()
+        {
+            gan?.Dispose();
+            optimizer.Dispose();
+            network.Dispose();
+        }
     }
 
     /// <summary>Mean PSNR and hole MAE×100 of the composited output on the fixed validation images and masks.</summary>
@@ -116,46 +160,6 @@ public sealed class InpaintingTrainer
             mae += ImageQuality.HoleMae100(a, b, masks[i]);
         }
         return (psnr / images.Count, mae / images.Count);
-    }
-
-    private Progress Validate(InpaintingModel model, IReadOnlyList<HoleMask> masks, Progress progress, TrainingOutputs paths, TimeSpan elapsed)
-    {
-        var (psnr, mae) = Score(model, validation, masks);
-        bool best = psnr > progress.BestPsnr;
-        observer.OnValidation(new InpaintingValidationReport(progress.Step, psnr, mae, best, elapsed));
-        model.SummaryJson = JsonSerializer.Serialize(new
-        {
-            data = dataDescription, train_images = train.Count, validation_images = validation.Count, steps = progress.Step,
-            batch_size = options.BatchSize, masks = options.Masks.Select(m => m.ToString()).ToArray(),
-            validation_psnr = psnr, validation_hole_mae_x100 = mae, trained_seconds = elapsed.TotalSeconds,
-        });
-        if (best) model.Save(paths.Best);
-        model.Save(paths.Last);
-        return progress with { BestPsnr = Math.Max(progress.BestPsnr, psnr) };
-    }
-
-    private void SaveCheckpoint(string path, InpaintingNet network, optim.Optimizer optimizer, GanPart? gan, Progress progress)
-    {
-        TrainingCheckpoint.Save(path, network, optimizer, new Dictionary<string, string>
-        {
-            ["progress"] = JsonSerializer.Serialize(progress, InpaintingModel.Json),
-            ["config"] = JsonSerializer.Serialize(config, InpaintingModel.Json),
-            ["seed"] = options.Seed.ToString(),
-        });
-        gan?.Save(path);
-    }
-
-    private Progress Resume(string path, InpaintingNet network, optim.Optimizer optimizer)
-    {
-        var blobs = TrainingCheckpoint.Load(path, network, optimizer);
-        if (!blobs.TryGetValue("config", out var cfg) || cfg != JsonSerializer.Serialize(config, InpaintingModel.Json))
-            throw new SpotlightException($"{path}: checkpoint has a different model configuration");
-        if (!blobs.TryGetValue("seed", out var seed) || seed != options.Seed.ToString())
-            throw new SpotlightException($"{path}: checkpoint was trained with another --seed");
-        var progress = JsonSerializer.Deserialize<Progress>(blobs.GetValueOrDefault("progress") ?? "null", InpaintingModel.Json)
-            ?? throw new SpotlightException($"{path}: checkpoint has no training progress");
-        observer.OnMessage($"resuming from {path} at step {progress.Step}");
-        return progress;
     }
 
     /// <summary>The optional hinge GAN: a discriminator with its own optimizer and its own checkpoint file beside the main one.</summary>

@@ -23,6 +23,8 @@ public sealed record InpaintingTrainingOptions
     public TimeSpan? TimeBudget { get; init; }
     /// <summary>Stop after this many steps in this process (to simulate an interruption).</summary>
     public int? StopAfterSteps { get; init; }
+    /// <summary>Where to train: the CPU only for now (null = CPU); another device is refused with a clear message.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
 
     public void Validate()
     {
