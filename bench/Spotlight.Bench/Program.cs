@@ -15,6 +15,7 @@ public static class Program
             ["server"] = ServerBench.Run,
             ["inpainting"] = InpaintingBench.Run,
             ["features"] = FeatureCacheBench.Run,
+            ["onnx-encoder"] = () => OnnxEncoderBench.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
