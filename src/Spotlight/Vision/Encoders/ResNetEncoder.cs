@@ -18,7 +18,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>, IImageEncoder
     private static readonly string[] Trunk = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"];
     private readonly List<nn.Module<Tensor, Tensor>> stages = [];
     private readonly int imageSize;
-    private readonly Tensor? cntk_bgr_mean;   // (1, 3, 224, 224), BGR; only with ResNetInput.CntkBgrMean
+    private const string CntkMean = "cntk_bgr_mean";   // buffer (1, 3, 224, 224), BGR; only with ResNetInput.CntkBgrMean
 
     public ResNetEncoder(int depth, int imageSize = 224, ResNetInput input = ResNetInput.ImageNetNormalised) : base(nameof(ResNetEncoder))
     {
@@ -50,11 +50,9 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>, IImageEncoder
         children["fc"].Dispose();   // the classifier is never used here
         FeatureDim = depth >= 50 ? 2048 : 512;
         Input = input;
-        if (input == ResNetInput.CntkBgrMean)
-        {
-            cntk_bgr_mean = zeros(1, 3, imageSize, imageSize);
-            register_buffer(nameof(cntk_bgr_mean), cntk_bgr_mean);
-        }
+        // Looked up by name when used, not kept in a field: Module.to() replaces buffers. Detached from any dispose
+        // scope the caller is in, which would otherwise free it when the scope ends.
+        if (input == ResNetInput.CntkBgrMean) register_buffer(CntkMean, zeros(1, 3, imageSize, imageSize).DetachFromDisposeScope());
     }
 
     /// <summary>The first <paramref name="count"/> blocks of a ResNet layer (the others are disposed).</summary>
@@ -83,7 +81,7 @@ public sealed class ResNetEncoder : nn.Module<Tensor, Tensor>, IImageEncoder
     }
 
     /// <summary>What the first convolution sees: the images themselves, or for CNTK BGR minus the mean image.</summary>
-    public Tensor TrunkInput(Tensor images) => cntk_bgr_mean is null ? images : images.flip(1) - cntk_bgr_mean;
+    public Tensor TrunkInput(Tensor images) => Input == ResNetInput.CntkBgrMean ? images.flip(1) - get_buffer(CntkMean)! : images;
 
     /// <summary>
     /// Loads TorchVision/timm ImageNet weights from a .safetensors file: the classifier (<c>fc.*</c>) is ignored,

@@ -16,22 +16,20 @@ public sealed class CntkResNet18Runtime : IDisposable
 
     public CntkResNet18Runtime(string resnet18Onnx, int? threads = null)
     {
+        var networkModel = OnnxFile.Read(resnet18Onnx);
         string preprocessPath = CntkResNet18.PreprocessPath(resnet18Onnx);
         CntkResNet18.ReadMeanImage(preprocessPath).Dispose();   // the same checks as the import
+        if (!networkModel.Graph.Output.Any(o => o.Name == CntkResNet18.PooledOutput))
+            throw new SpotlightException($"{resnet18Onnx}: has no output '{CntkResNet18.PooledOutput}' (the pooled features of the CNTK ResNet-18)");
         preprocess = new OnnxSession(WithFreeBatch(OnnxFile.Read(preprocessPath), null), preprocessPath, threads);
         try
         {
-            network = new OnnxSession(WithFreeBatch(OnnxFile.Read(resnet18Onnx), CntkResNet18.GridOutput), resnet18Onnx, threads);
+            network = new OnnxSession(WithFreeBatch(networkModel, CntkResNet18.GridOutput), resnet18Onnx, threads);
         }
         catch
         {
             preprocess.Dispose();
             throw;
-        }
-        if (!network.OutputNames.Contains(CntkResNet18.PooledOutput))
-        {
-            Dispose();
-            throw new SpotlightException($"{resnet18Onnx}: has no output '{CntkResNet18.PooledOutput}' (the pooled features of the CNTK ResNet-18)");
         }
     }
 
@@ -62,6 +60,6 @@ public sealed class CntkResNet18Runtime : IDisposable
     public void Dispose()
     {
         preprocess.Dispose();
-        network?.Dispose();
+        network.Dispose();
     }
 }
