@@ -9,7 +9,7 @@ namespace Spotlight.Bench;
 
 /// <summary>
 /// The CNTK ResNet-18 of ML.NET's package, three ways: the TorchSharp import, ONNX Runtime on the original files, and
-/// ONNX Runtime on Spotlight's own export of the imported weights. Args: FLICKR8K_DIR [THREADS] [PER_CLASS].
+/// ONNX Runtime on Spotlight's own export of the imported weights. Args: FLICKR8K_DIR [THREADS] [PER_CLASS] (0: timing only).
 /// Prints (1) the largest grid and pooled differences on real photos, relative to the largest value; (2) how often
 /// a photo's nearest neighbour by pooled features shares its caption-derived class (dog, bicycle, snow, beach),
 /// with the channel order as the package's preprocessing has it and swapped; (3) milliseconds for 8 images.
@@ -40,9 +40,22 @@ public static class OnnxEncoderBench
         using var original = new CntkResNet18Runtime(onnx, threads);
         using var exported = new OnnxResNetEncoder(torchEncoder, threads);
 
-        var photos = PickPhotos(data, perClass);
+        if (perClass > 0) Compare(torchEncoder, original, exported, PickPhotos(data, perClass), threads);
+
+        using var batch = stack(PickPhotos(data, 2).Select(p => ImageTensor.Load(p.Path, config.Preprocessing)).ToArray());
+        Time(
+        [
+            ("TorchSharp (libtorch, guarded oneDNN)", () => torchEncoder.forward(batch)),
+            ("ONNX Runtime, original files", () => original.Run(batch).Grid),
+            ("ONNX Runtime, Spotlight's export", () => exported.Encode(batch)),
+        ]);
+    }
+
+    private static void Compare(ResNetEncoder torchEncoder, CntkResNet18Runtime original, OnnxResNetEncoder exported,
+        List<(string Path, string Class)> photos, int threads)
+    {
         Console.WriteLine($"{photos.Count} photos ({string.Join(", ", photos.GroupBy(p => p.Class).Select(g => $"{g.Key} {g.Count()}"))}); {threads} threads; load {File.ReadAllText("/proc/loadavg").Trim()}");
-        var preprocessing = config.Preprocessing;
+        var preprocessing = new PretrainedEncoderConfig(CntkResNet18.Arch).Preprocessing;
         var pooled = new Dictionary<string, List<Tensor>> { ["torch"] = [], ["ort-original"] = [], ["ort-export"] = [], ["ort-original-bgr"] = [] };
         double gridError = 0, pooledError = 0, exportError = 0, meanError = 0;
         foreach (var chunk in photos.Chunk(16))
@@ -74,27 +87,28 @@ public static class OnnxEncoderBench
             Console.WriteLine($"nearest-neighbour class agreement, {name}: cosine {Agreement(features, labels, cosine: true):P1}, euclidean {Agreement(features, labels, cosine: false):P1}");
             foreach (var t in parts) t.Dispose();
         }
-
-        using var batch = stack(photos.Take(8).Select(p => ImageTensor.Load(p.Path, preprocessing)).ToArray());
-        Time("TorchSharp (libtorch, guarded oneDNN)", () => torchEncoder.forward(batch));
-        Time("ONNX Runtime, original files", () => original.Run(batch).Grid);
-        Time("ONNX Runtime, Spotlight's export", () => exported.Encode(batch));
     }
 
-    private static void Time(string what, Func<Tensor> run)
+    /// <summary>Rounds that run every route once each, so a change in the machine's load hits all of them alike.</summary>
+    private static void Time((string Name, Func<Tensor> Run)[] routes)
     {
-        var times = new List<double>();
-        for (int i = 0; i < 7; i++)
+        var times = routes.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < 9; round++)
+            for (int r = 0; r < routes.Length; r++)
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var clock = Stopwatch.StartNew();
+                routes[r].Run();
+                if (round >= 2) times[r].Add(clock.Elapsed.TotalMilliseconds);   // two warm-up rounds
+            }
+        for (int r = 0; r < routes.Length; r++)
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var clock = Stopwatch.StartNew();
-            run();
-            if (i >= 2) times.Add(clock.Elapsed.TotalMilliseconds);   // two warm-up runs
+            var t = times[r].Order().ToList();
+            double median = t[t.Count / 2];
+            Console.WriteLine($"{routes[r].Name}: 8 images in {median:F0} ms median of {t.Count} (min {t[0]:F0}, max {t[^1]:F0}) = {8000 / median:F1} images/s");
         }
-        times.Sort();
-        double median = times[times.Count / 2];
-        Console.WriteLine($"{what}: 8 images in {median:F0} ms median of {times.Count} (min {times[0]:F0}, max {times[^1]:F0}) = {8000 / median:F1} images/s; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
     /// <summary>Photos whose five captions name exactly one of the classes, at least three times; sorted by name.</summary>
