@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Tests.Captioning;
 
-/// <summary>The user's path: import the packaged ResNet-18, train a tiny captioner on it with a feature cache, caption.</summary>
+/// <summary>
+/// The user's path: import the packaged ResNet-18, train a tiny captioner on it with a feature cache, caption with
+/// the encoder in ONNX Runtime and in libtorch.
+/// </summary>
 [Collection("Console")]
 public sealed class ResNet18CommandTests
 {
@@ -41,6 +44,8 @@ public sealed class ResNet18CommandTests
         (code, output, error) = CliHarness.Run("caption", model, photo, "--beam", "2");
         Assert.True(code == 0, error);
         Assert.Contains(Path.GetFileName(photo), output);
+        var (libtorchCode, libtorchOutput, _) = CliHarness.Run("caption", model, photo, "--beam", "2", "--encoder-runtime", "libtorch");
+        Assert.Equal((0, output), (libtorchCode, libtorchOutput));   // ONNX Runtime (the default) and libtorch: the same caption
     }
 
     private static long CachedRows(string folder)
