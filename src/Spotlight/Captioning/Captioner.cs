@@ -34,7 +34,7 @@ public sealed class Captioner : nn.Module
 
     /// <summary>
     /// Which engine runs a frozen ResNet encoder on the CPU (feature caching, captioning, evaluation, serving).
-    /// ONNX Runtime by default: it gives the same regions (within 1e-5 of the largest value, tested) faster than
+    /// ONNX Runtime by default: it gives the same regions (tests hold them within 1e-4 of the largest value) faster than
     /// libtorch where oneDNN is capped (docs/real-photos.md has the measurement). The ONNX graph is exported from the
     /// encoder's weights on first use, so load the weights first; fine-tuned and non-ResNet encoders use libtorch.
     /// </summary>
