@@ -16,6 +16,7 @@ public static class Program
             ["inpainting"] = InpaintingBench.Run,
             ["features"] = FeatureCacheBench.Run,
             ["tokenizers"] = () => TokenizerBench.Run(args.Skip(1).ToArray()),
+            ["onnx-encoder"] = () => OnnxEncoderBench.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {

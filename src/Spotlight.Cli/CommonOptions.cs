@@ -23,5 +23,19 @@ public static class CommonOptions
         if (threads > 0) TorchSharp.torch.set_num_threads(threads);
     }
 
+    public static Option<string> EncoderRuntime()
+    {
+        var option = new Option<string>("--encoder-runtime")
+        {
+            Description = "engine of a frozen ResNet encoder on the CPU: onnx (ONNX Runtime, faster here) or libtorch",
+            DefaultValueFactory = _ => "onnx",
+        };
+        option.AcceptOnlyFromAmong("onnx", "libtorch");
+        return option;
+    }
+
+    public static Spotlight.Captioning.EncoderRuntime ParseEncoderRuntime(string value) =>
+        value == "libtorch" ? Spotlight.Captioning.EncoderRuntime.LibTorch : Spotlight.Captioning.EncoderRuntime.OnnxRuntime;
+
     public static void Notice(string message) => Console.Error.WriteLine($"notice: {message}");
 }

@@ -18,14 +18,16 @@ public static class CaptionCommand
         var allowUnknown = new Option<bool>("--allow-unknown") { Description = "let captions contain <unk> (by default it is never generated)" };
         var json = new Option<bool>("--json") { Description = "one JSON object per line: file, caption, tokens, logprob, attention" };
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
+        var runtime = CommonOptions.EncoderRuntime();
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            model, inputs, beam, json, attentionOut, allowUnknown,
+            model, inputs, beam, json, attentionOut, allowUnknown, runtime,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var files = ExpandInputs(parse.GetValue(inputs)!);
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
+            captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
             var results = captioner.CaptionFiles(files, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)));
             foreach (var r in results)
                 Console.WriteLine(parse.GetValue(json) ? ToJsonLine(r) : $"{r.Source}\t{r.Caption}");

@@ -22,6 +22,7 @@ public static class EvalCommand
         var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
+        var runtime = CommonOptions.EncoderRuntime();
         var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
         format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
         var imageRoot = new Option<string?>("--images") { Description = "folder the data set's image names are relative to" };
@@ -29,12 +30,13 @@ public static class EvalCommand
         var examples = new Option<int>("--examples") { Description = "images in the --report page", DefaultValueFactory = _ => 10 };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown,
+            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown, runtime,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
+            captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imageRoot), parse.GetValue(format));
             var images = dataset.Split(parse.GetValue(split)!).Images;
             if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");

@@ -31,6 +31,7 @@ public static class TrainCommand
         var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
         init.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
+        var runtime = CommonOptions.EncoderRuntime();
         var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
         format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
         var images = new Option<string?>("--images") { Description = "folder the data set's image names are relative to (default: the format's)" };
@@ -53,7 +54,7 @@ public static class TrainCommand
         {
             data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, init, threads,
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
-            embed, hidden, attentionDim, dropout, maxLength,
+            embed, hidden, attentionDim, dropout, maxLength, runtime,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -96,6 +97,7 @@ public static class TrainCommand
                 TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 EncoderWeights = weights,
                 FeatureCache = parse.GetValue(cache),
+                EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!),
                 EncoderLearningRateFactor = parse.GetValue(encoderLr),
                 ValidationImages = parse.GetValue(validationImages),
                 MinWordCount = parse.GetValue(minCount),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Spotlight.Vision;
 using Spotlight.Vision.Encoders;
+using Spotlight.Vision.Encoders.Onnx;
 using TorchSharp;
 
 namespace Spotlight.Cli.Commands;
@@ -11,7 +12,7 @@ public static class WeightsCommand
 {
     public static Command Create()
     {
-        var command = new Command("weights", "Import pretrained image-encoder weights (TF.js MobileNet v1, TorchVision/timm ResNet safetensors).");
+        var command = new Command("weights", "Import pretrained image-encoder weights (TF.js MobileNet v1, TorchVision/timm ResNet safetensors, ML.NET's ONNX ResNet-18).");
         command.Subcommands.Add(Import());
         command.Subcommands.Add(Classify());
         return command;
@@ -19,14 +20,32 @@ public static class WeightsCommand
 
     private static Command Import()
     {
-        var source = new Argument<string>("source") { Description = "a TF.js layers model.json (Keras MobileNet v1) or a ResNet .safetensors file" };
+        var source = new Argument<string?>("source")
+        {
+            Description = "a TF.js layers model.json (Keras MobileNet v1), a ResNet .safetensors file or ML.NET's ResNet18.onnx",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var encoder = new Option<string?>("--encoder")
+        {
+            Description = "resnet18: the ImageNet ResNet-18 that comes with Spotlight (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18)",
+        };
+        encoder.AcceptOnlyFromAmong("resnet18");
         var output = new Option<string>("--out") { Description = "encoder file to write (.spotlight)", Required = true };
-        var command = new Command("import", "Convert pretrained weights once into a Spotlight encoder file.") { source, output };
+        var command = new Command("import", "Convert pretrained weights once into a Spotlight encoder file.") { source, encoder, output };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            var description = EncoderWeights.Import(parse.GetValue(source)!, parse.GetValue(output)!);
+            string path = (parse.GetValue(source), parse.GetValue(encoder)) switch
+            {
+                (string given, null) => given,
+                (null, "resnet18") => CntkResNet18.FindInOutput() ?? throw new SpotlightException(
+                    $"{Path.Combine(AppContext.BaseDirectory, CntkResNet18.RelativePath)}: not found (it comes with the build; or give the path to ResNet18.onnx)"),
+                (null, null) => throw new SpotlightException("give a weights file or --encoder resnet18"),
+                _ => throw new SpotlightException("give either a weights file or --encoder, not both"),
+            };
+            var description = EncoderWeights.Import(path, parse.GetValue(output)!);
             Console.WriteLine($"wrote {parse.GetValue(output)}: {EncoderWeights.Name(description.Arch, description.Alpha)}"
-                + (description.Classes > 0 ? $" with its {description.Classes}-class head" : "") + $" (from {description.Source})");
+                + (description.Classes > 0 ? $" with its {description.Classes}-class head" : "") + $" (from {description.Source}"
+                + (description.Package is { } package ? $", {package}" : "") + (description.SourceSha256 is { } sha ? $", sha256 {sha[..16]}…" : "") + ")");
             return 0;
         }));
         return command;

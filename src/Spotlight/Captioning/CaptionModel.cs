@@ -135,7 +135,7 @@ public sealed class CaptionModel : IDisposable
         Network.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return CaptionRegions(Network.Encoder.Encode(images), sources, options);
+        return CaptionRegions(Network.EncodeImages(images), sources, options);
     }
 
     /// <summary>Captions from region features already computed (batch, regions, dim), e.g. from a feature cache.</summary>

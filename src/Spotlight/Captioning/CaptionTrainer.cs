@@ -54,7 +54,7 @@ public sealed class CaptionTrainer
         var preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
 
         torch.manual_seed(options.Seed);
-        using var network = new Captioner(config);
+        using var network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
         string? encoderChecksum = LoadPretrained(network);
         using var trainFeatures = CachedFeatures(network, encoderChecksum, "training", ref train);
         using var validationFeatures = CachedFeatures(network, encoderChecksum, "validation", ref validation);

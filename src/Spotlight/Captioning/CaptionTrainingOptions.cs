@@ -39,6 +39,9 @@ public sealed record CaptionTrainingOptions
     public string? EncoderWeights { get; init; }
     /// <summary>Folder of cached region features for a frozen pretrained encoder (<see cref="Vision.Encoders.FeatureCache"/>).</summary>
     public string? FeatureCache { get; init; }
+
+    /// <summary>The engine of a frozen ResNet encoder while caching and validating (<see cref="Captioner.EncoderRuntime"/>).</summary>
+    public EncoderRuntime EncoderRuntime { get; init; } = EncoderRuntime.OnnxRuntime;
     /// <summary>Fine-tuned encoder blocks learn at this fraction of the decoder's learning rate.</summary>
     public double EncoderLearningRateFactor { get; init; } = 0.1;
 

@@ -34,6 +34,10 @@ public sealed record ImagePreprocessing(int Size = 224)
     public static ImagePreprocessing SymmetricUnit(int size) =>
         new(size) { Mean = new(0.5f, 0.5f, 0.5f), Std = new(0.5f, 0.5f, 0.5f) };
 
+    /// <summary>Keeps RGB values 0–255 (mean 0, std 1/255): for networks that normalise inside (CNTK's ResNet-18).</summary>
+    public static ImagePreprocessing Bytes(int size) =>
+        new(size) { Mean = new(0f, 0f, 0f), Std = new(1 / 255f, 1 / 255f, 1 / 255f) };
+
     public void Validate()
     {
         if (Size < 1 || Size > 4096) throw new SpotlightException($"image size must be between 1 and 4096, got {Size}");

@@ -6,30 +6,42 @@ using static TorchSharp.torch;
 namespace Spotlight.Vision.Encoders;
 
 /// <summary>
-/// Which pretrained backbone a captioner uses and how: architecture ("mobilenet-v1", "resnet18/34/50/101"), width
+/// Which pretrained backbone a captioner uses and how: architecture ("mobilenet-v1", "resnet18/34/50/101", or
+/// "resnet18-cntk": the ImageNet ResNet-18 of ML.NET's NuGet package, see <see cref="Onnx.CntkResNet18"/>), width
 /// (MobileNet), input size, and how many of its last blocks are fine-tuned (0 = frozen). Saved in the captioner's
 /// config; the weights themselves travel inside the captioner's model file.
 /// </summary>
 public sealed record PretrainedEncoderConfig(string Arch, double Alpha = 1.0, int ImageSize = 224, int TrainableBlocks = 0)
 {
-    public static readonly string[] Architectures = ["mobilenet-v1", "resnet18", "resnet34", "resnet50", "resnet101"];
+    public static readonly string[] Architectures = ["mobilenet-v1", "resnet18", "resnet34", "resnet50", "resnet101", Onnx.CntkResNet18.Arch];
 
     public void Validate()
     {
         if (!Architectures.Contains(Arch)) throw new SpotlightException($"unknown encoder '{Arch}' (expected {string.Join(", ", Architectures)})");
         if (ImageSize is < 32 or > 1024) throw new SpotlightException($"encoder image size must be between 32 and 1024, got {ImageSize}");
         if (TrainableBlocks < 0) throw new SpotlightException($"fine-tuned blocks must be ≥ 0, got {TrainableBlocks}");
+        if (Arch == Onnx.CntkResNet18.Arch && ImageSize != Onnx.CntkResNet18.ImageSize)
+            throw new SpotlightException($"the {Arch} encoder takes {Onnx.CntkResNet18.ImageSize} px images (its mean image is that size), got {ImageSize}");
     }
 
-    /// <summary>The input normalisation the weights were trained with: [-1, 1] for Keras MobileNet, ImageNet mean/std for ResNet.</summary>
-    public ImagePreprocessing Preprocessing => Arch == "mobilenet-v1"
-        ? ImagePreprocessing.SymmetricUnit(ImageSize)
-        : ImagePreprocessing.ImageNet(ImageSize);
+    /// <summary>
+    /// The input normalisation the weights were trained with: [-1, 1] for Keras MobileNet, ImageNet mean/std for
+    /// TorchVision ResNets, RGB 0–255 for the CNTK ResNet-18 (it subtracts its own mean image).
+    /// </summary>
+    public ImagePreprocessing Preprocessing => Arch switch
+    {
+        "mobilenet-v1" => ImagePreprocessing.SymmetricUnit(ImageSize),
+        Onnx.CntkResNet18.Arch => ImagePreprocessing.Bytes(ImageSize),
+        _ => ImagePreprocessing.ImageNet(ImageSize),
+    };
 
     /// <summary>A new, randomly initialised encoder of this shape (the trunk only, no classifier).</summary>
-    public nn.Module<Tensor, Tensor> Create() => Arch == "mobilenet-v1"
-        ? new MobileNetV1(Alpha, ImageSize)
-        : new ResNetEncoder(int.Parse(Arch["resnet".Length..]), ImageSize);
+    public nn.Module<Tensor, Tensor> Create() => Arch switch
+    {
+        "mobilenet-v1" => new MobileNetV1(Alpha, ImageSize),
+        Onnx.CntkResNet18.Arch => new ResNetEncoder(18, ImageSize, ResNetInput.CntkBgrMean),
+        _ => new ResNetEncoder(int.Parse(Arch["resnet".Length..]), ImageSize),
+    };
 
     /// <summary>
     /// Names of the top-level blocks from the input up (MobileNet: conv1, conv_dw_1+conv_pw_1, …; ResNet: conv1, layer1
@@ -42,15 +54,16 @@ public sealed record PretrainedEncoderConfig(string Arch, double Alpha = 1.0, in
 
 /// <summary>
 /// Spotlight's own file for pretrained encoder weights (kind "image-encoder"): a checksummed <c>.spotlight</c> file
-/// (safetensors inside) written once by <c>spotlight weights import</c> from TF.js or safetensors weights, holding the
-/// trunk's state dict (and MobileNet's ImageNet head when the source had one), the architecture and the labels.
+/// (safetensors inside) written once by <c>spotlight weights import</c> from TF.js, safetensors or ONNX (CNTK ResNet-18)
+/// weights, holding the trunk's state dict (and MobileNet's ImageNet head when the source had one), the architecture,
+/// the labels, and for ONNX the source file's SHA-256 and the NuGet package version it shipped in.
 /// </summary>
 public static class EncoderWeights
 {
     public const string Kind = "image-encoder";
 
     /// <summary>What an encoder file says about itself.</summary>
-    public sealed record Description(string Arch, double Alpha, int Classes, string Source);
+    public sealed record Description(string Arch, double Alpha, int Classes, string Source, string? SourceSha256 = null, string? Package = null);
 
     public static void Save(string path, nn.Module module, Description description, IReadOnlyList<string>? labels)
     {
@@ -138,7 +151,28 @@ public static class EncoderWeights
             Save(output, model, description, null);
             return description;
         }
-        throw new SpotlightException($"{source}: expected a TF.js model.json or a .safetensors file");
+        if (source.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return ImportCntkResNet18(source, output);
+        throw new SpotlightException($"{source}: expected a TF.js model.json, a .safetensors or an .onnx file");
+    }
+
+    /// <summary>The CNTK ResNet-18 of ML.NET's package (ResNet18.onnx, with ResNetPreprocess.onnx beside its folder).</summary>
+    private static Description ImportCntkResNet18(string source, string output)
+    {
+        var tensors = Onnx.CntkResNet18.ReadStateDict(source);
+        try
+        {
+            using var model = new ResNetEncoder(18, Onnx.CntkResNet18.ImageSize, ResNetInput.CntkBgrMean);
+            StateDictLoader.Load(source, model, tensors);
+            string sha = Onnx.OnnxFile.Sha256(source);
+            string? package = Onnx.CntkResNet18.KnownFiles.TryGetValue(sha, out var version) ? $"{Onnx.CntkResNet18.PackageId} {version}" : null;
+            var description = new Description(Onnx.CntkResNet18.Arch, 1.0, 0, Path.GetFileName(source), sha, package);
+            Save(output, model, description, null);
+            return description;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
     }
 
     /// <summary>A MobileNet with its ImageNet head, for checking an import (<c>spotlight weights classify</c>).</summary>
@@ -157,5 +191,10 @@ public static class EncoderWeights
         }
     }
 
-    public static string Name(string arch, double alpha) => arch == "mobilenet-v1" ? $"MobileNet v1 {alpha:0.##}" : arch;
+    public static string Name(string arch, double alpha) => arch switch
+    {
+        "mobilenet-v1" => $"MobileNet v1 {alpha:0.##}",
+        Onnx.CntkResNet18.Arch => "ResNet-18 (ImageNet, CNTK via ONNX)",
+        _ => arch,
+    };
 }
