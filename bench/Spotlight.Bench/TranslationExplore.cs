@@ -1,3 +1,4 @@
+using Spotlight.Training;
 using System.Diagnostics;
 using Spotlight.Text;
 using Spotlight.Translation;

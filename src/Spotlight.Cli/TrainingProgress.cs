@@ -1,44 +1,46 @@
 using Spectre.Console;
-using Spotlight.Captioning;
+using Spotlight.Training;
 
 namespace Spotlight.Cli;
 
-/// <summary>Spectre.Console progress bar for a training run: epoch, step, loss, images/s, ETA.</summary>
-public sealed class TrainingProgress : ITrainingObserver
+/// <summary>
+/// The progress display of every training command: a bar per epoch (or one for a step-based run) with the step's
+/// summary, a line per validation and per message.
+/// </summary>
+public sealed class TrainingProgress<TStep, TValidation>(ProgressContext context, int epochs) : ITrainingObserver<TStep, TValidation>
+    where TStep : IStepReport where TValidation : IValidationReport
 {
-    private readonly ProgressContext context;
     private ProgressTask? task;
     private int epoch = -1;
-    private readonly int epochs;
 
-    public TrainingProgress(ProgressContext context, int epochs)
+    public void OnStep(TStep r)
     {
-        this.context = context;
-        this.epochs = epochs;
-    }
-
-    public void OnStep(StepReport r)
-    {
-        if (r.Epoch != epoch || task is null)
+        var at = r.Position;
+        if (at.Epoch != epoch || task is null)
         {
             task?.StopTask();
-            epoch = r.Epoch;
-            task = context.AddTask($"epoch {r.Epoch}/{epochs}", maxValue: r.BatchesPerEpoch);
+            epoch = at.Epoch;
+            task = context.AddTask(at.Epoch > 0 ? $"epoch {at.Epoch}/{epochs}" : "training", maxValue: at.Units);
         }
-        task.Value = r.Batch;
-        task.Description = $"epoch {r.Epoch}/{epochs} step {r.Step} loss {r.Loss:F3} {r.ImagesPerSecond:F0} img/s";
+        task.Value = at.Unit;
+        task.Description = Markup.Escape(at.Epoch > 0
+            ? $"epoch {at.Epoch}/{epochs} step {r.Step} {r.Summary}"
+            : $"step {r.Step}/{at.Units} {r.Summary}");
     }
 
-    public void OnValidation(ValidationReport r) =>
-        AnsiConsole.MarkupLine($"  validation epoch {r.Epoch}: BLEU-4 {r.Bleu4:F3}  CIDEr-D {r.CiderD:F3}{(r.IsBest ? "  [green]best[/]" : "")}");
+    public void OnValidation(TValidation r) => AnsiConsole.MarkupLine($"  {Markup.Escape(r.Summary)}{(r.IsBest ? "  [green]best[/]" : "")}");
 
     public void OnMessage(string message) => AnsiConsole.MarkupLine($"  {Markup.Escape(message)}");
+}
 
+public static class TrainingProgress
+{
     /// <summary>Runs <paramref name="body"/> inside a progress display with the columns a training run needs.</summary>
-    public static T Run<T>(int epochs, Func<TrainingProgress, T> body) =>
+    public static T Run<TStep, TValidation, T>(int epochs, Func<TrainingProgress<TStep, TValidation>, T> body)
+        where TStep : IStepReport where TValidation : IValidationReport =>
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                      new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx => body(new TrainingProgress(ctx, epochs)));
+            .Start(ctx => body(new TrainingProgress<TStep, TValidation>(ctx, epochs)));
 }

@@ -25,8 +25,7 @@ public static class DemoCommand
             var options = new CaptionDemoOptions(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(minutes), Seed: parse.GetValue(seed),
                 Tokenizer: PtbTokenizer.Instance);
             AnsiConsole.MarkupLine($"Spotlight demo → [bold]{Markup.Escape(options.OutputDirectory)}[/] (budget {options.Minutes:F1} min)");
-            var result = CaptionDemo.Run(options, (dataset, config, training, model) =>
-                TrainCommand.TrainAndReport(dataset, config, training, model, resume: null));
+            var result = TrainingProgress.Run<StepReport, ValidationReport, CaptionDemoResult>(100, display => CaptionDemo.Run(options, display));
             var table = EvalCommand.ScoreTable(result.Test, "synthetic test split");
             table.AddRow("training time", $"{result.Training.Elapsed.TotalMinutes:F1} min ({result.Training.EpochsCompleted} epochs)");
             table.AddRow("total time", $"{result.Total.TotalMinutes:F1} min");

@@ -101,15 +101,11 @@ public static class InpaintCommand
             };
             AnsiConsole.MarkupLine($"training on {train.Count} images ({Markup.Escape(train.Source)}), validating on {validation.Count}");
             var modelPath = parse.GetValue(output)!;
-            var paths = TrainingOutputs.For(modelPath);
-            Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
             var resumeFrom = parse.GetValue(resume);
-            using var log = new InpaintingTrainingLog(paths.Log, append: resumeFrom is not null);
-            var result = AnsiConsole.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx => new InpaintingTrainer(train, validation, config, options,
-                    new ObserverFanOut<InpaintingStepReport, InpaintingValidationReport>(new Progress(ctx, options.Steps), log)).Train(modelPath, resumeFrom));
-            InpaintingCurves.Write(paths.Curves, log.Steps, log.Validations);
+            var result = TrainingProgress.Run<InpaintingStepReport, InpaintingValidationReport, InpaintingTrainingResult>(0, display =>
+                TrainingRun.WithLog(modelPath, resumeFrom is not null,
+                    observer => new InpaintingTrainer(train, validation, config, options, observer).Train(modelPath, resumeFrom),
+                    InpaintingCurves.Write, display));
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (validation PSNR {result.BestPsnr:F2} dB); {Markup.Escape(result.StopReason)}");
             return 0;
         }));
@@ -195,19 +191,4 @@ public static class InpaintCommand
     }
 
     /// <summary>Progress bar lines for a training run.</summary>
-    private sealed class Progress(ProgressContext context, int steps) : IInpaintingObserver
-    {
-        private readonly ProgressTask task = context.AddTask("training", maxValue: steps);
-
-        public void OnStep(InpaintingStepReport r)
-        {
-            task.Value = r.Step;
-            task.Description = $"step {r.Step}/{r.TotalSteps} loss {r.Loss:F3} (hole {r.Hole:F3}) {r.ImagesPerSecond:F0} img/s";
-        }
-
-        public void OnValidation(InpaintingValidationReport r) =>
-            AnsiConsole.MarkupLine($"  validation step {r.Step}: PSNR {r.Psnr:F2} dB, hole MAE×100 {r.HoleMae100:F2}{(r.IsBest ? "  [green]best[/]" : "")}");
-
-        public void OnMessage(string message) => AnsiConsole.MarkupLine($"  {Markup.Escape(message)}");
-    }
 }

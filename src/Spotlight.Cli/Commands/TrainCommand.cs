@@ -117,15 +117,8 @@ public static class TrainCommand
         _ => AttentionKind.Additive,
     };
 
-    /// <summary>Training with a progress bar, a JSONL log and a curves PNG; shared by <c>train</c> and <c>demo</c>.</summary>
-    public static CaptionTrainingResult TrainAndReport(CaptionDataset dataset, CaptionerConfig config, CaptionTrainingOptions options, string modelPath, string? resume)
-    {
-        var paths = TrainingOutputs.For(modelPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
-        using var log = new JsonlTrainingLog(paths.Log, append: resume is not null);
-        var result = TrainingProgress.Run(options.Epochs, progress =>
-            new CaptionTrainer(dataset, config, options, new TrainingObservers(progress, log)).Train(modelPath, resume));
-        TrainingCurves.Write(paths.Curves, log.Steps, log.Validations);
-        return result;
-    }
+    /// <summary>Training with a progress bar; the library writes the JSONL log and the curves PNG.</summary>
+    public static CaptionTrainingResult TrainAndReport(CaptionDataset dataset, CaptionerConfig config, CaptionTrainingOptions options, string modelPath, string? resume) =>
+        TrainingProgress.Run<StepReport, ValidationReport, CaptionTrainingResult>(options.Epochs,
+            display => CaptionTrainer.TrainWithLog(dataset, config, options, modelPath, resume, display));
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Spotlight.Decoding;
 using Spotlight.Runtime;
+using Spotlight.Training;
 using Spotlight.Translation;
 
 namespace Spotlight.Cli.Commands;
@@ -139,13 +140,11 @@ public static class TranslateCommand
                 TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
                 Device = ComputeDevice.Resolve(ComputeDevice.Parse(parse.GetValue(device)!), CommonOptions.Notice),
             };
-            var paths = TrainingOutputs.For(parse.GetValue(output)!);
-            Directory.CreateDirectory(Path.GetDirectoryName(paths.Log)!);
-            using var log = new TranslationJsonlLog(paths.Log, append: parse.GetValue(resume) is not null);
-            var result = AnsiConsole.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx => new TranslationTrainer(subwords, config, options, new TranslationObservers(new Progress(ctx, options.Epochs), log))
-                    .Train(corpus, valid?.Pairs, paths.Best, parse.GetValue(resume)));
+            var modelPath = parse.GetValue(output)!;
+            var result = TrainingProgress.Run<TranslationStepReport, TranslationValidationReport, TranslationTrainingResult>(options.Epochs, display =>
+                TrainingRun.WithLog(modelPath, parse.GetValue(resume) is not null,
+                    observer => new TranslationTrainer(subwords, config, options, observer).Train(corpus, valid?.Pairs, modelPath, parse.GetValue(resume)),
+                    TranslationCurves.Write, display));
             Console.WriteLine($"best model: {result.BestModelPath} (validation BLEU {F(result.BestBleu)}); {result.Steps} steps in " +
                 $"{result.Elapsed.TotalMinutes:F1} min; {result.StopReason}{(result.AveragedModelPath is string a ? $"; averaged: {a}" : "")}");
             return 0;
@@ -308,29 +307,5 @@ public static class TranslateCommand
             LengthPenalty: parse.GetValue(Penalty) switch { "none" => LengthPenaltyKind.None, "avg" => LengthPenaltyKind.Average, _ => LengthPenaltyKind.Gnmt },
             LengthAlpha: parse.GetValue(Alpha), CoverageBeta: parse.GetValue(Coverage), NoRepeatNgram: parse.GetValue(NoRepeat),
             MaxLengthFactor: parse.GetValue(Factor), BatchSize: parse.GetValue(Batch));
-    }
-
-    /// <summary>Spectre progress bar: epoch, step, loss, target tokens/s; validation lines below.</summary>
-    private sealed class Progress(ProgressContext context, int epochs) : ITranslationObserver
-    {
-        private ProgressTask? task;
-        private int epoch = -1;
-
-        public void OnStep(TranslationStepReport r)
-        {
-            if (r.Epoch != epoch || task is null)
-            {
-                task?.StopTask();
-                epoch = r.Epoch;
-                task = context.AddTask($"epoch {r.Epoch}/{epochs}", maxValue: r.BatchesPerEpoch);
-            }
-            task.Value = r.Batch;
-            task.Description = $"epoch {r.Epoch}/{epochs} step {r.Step} loss {r.Loss:F3} {r.TargetTokensPerSecond:F0} tok/s lr {r.LearningRate:G3}";
-        }
-
-        public void OnValidation(TranslationValidationReport r) => AnsiConsole.MarkupLine(
-            $"  validation epoch {r.Epoch}: BLEU {r.Bleu:F2}  chrF {r.ChrF:F2}  ({r.SentencesPerSecond:F0} sent/s){(r.IsBest ? "  [green]best[/]" : "")}");
-
-        public void OnMessage(string message) => AnsiConsole.MarkupLine($"  {Markup.Escape(message)}");
     }
 }

@@ -21,7 +21,8 @@ public sealed record CaptionDemoResult(
 /// <summary>Synthesise → train within a time budget → evaluate on the test split → HTML report.</summary>
 public static class CaptionDemo
 {
-    public static CaptionDemoResult Run(CaptionDemoOptions options, Func<CaptionDataset, CaptionerConfig, CaptionTrainingOptions, string, CaptionTrainingResult> train)
+    /// <summary>Runs the demo; <paramref name="display"/> (e.g. a progress bar) sees the training's reports.</summary>
+    public static CaptionDemoResult Run(CaptionDemoOptions options, Training.ITrainingObserver<StepReport, ValidationReport>? display = null)
     {
         var total = Stopwatch.StartNew();
         var dataDir = Path.Combine(options.OutputDirectory, "data");
@@ -39,7 +40,7 @@ public static class CaptionDemo
             Encoder: new Vision.Encoders.SmallCnnConfig(options.ImageSize));
         var trainingOptions = new CaptionTrainingOptions { Seed = options.Seed, TimeBudget = trainBudget, Epochs = 100, ScoringTokenizer = options.Tokenizer };
         var modelPath = Path.Combine(options.OutputDirectory, "model.spotlight");
-        var training = train(dataset, config, trainingOptions, modelPath);
+        var training = CaptionTrainer.TrainWithLog(dataset, config, trainingOptions, modelPath, display: display);
 
         var evalClock = Stopwatch.StartNew();
         using var model = CaptionModel.Load(training.BestModelPath);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spotlight.Captioning.Data;
 using Spotlight.Checkpoints;
 using Spotlight.Text;
+using Spotlight.Training;
 using Spotlight.Vision;
 using Spotlight.Vision.Encoders;
 using TorchSharp;
@@ -12,146 +14,219 @@ using static TorchSharp.torch;
 namespace Spotlight.Captioning;
 
 /// <summary>
-/// Trains a Show-Attend-Tell captioner: batch → forward → loss → backward → clip → step, validation by generating
-/// captions, learning-rate decay on plateau, early stopping, best/last model files and resumable checkpoints.
+/// Trains a Show-Attend-Tell captioner on the shared <see cref="TrainingLoop{TStep, TValidation}"/>: batch → forward →
+/// loss → backward → clip → step; validation by generating captions (best = highest CIDEr-D), learning-rate decay on
+/// plateau, early stopping, best/last model files and resumable checkpoints.
 /// </summary>
 public sealed class CaptionTrainer
 {
-    /// <summary>Training progress saved in every checkpoint so a resumed run continues the same trajectory.</summary>
-    private sealed record Progress(int Epoch, int Batch, long Step, double BestScore, int BadEpochs, double LearningRate,
-        double ElapsedSeconds, List<ValidationReport> History);
-
     private readonly CaptionDataset dataset;
     private readonly CaptionerConfig configTemplate;
     private readonly CaptionTrainingOptions options;
-    private readonly ITrainingObserver observer;
+    private readonly ITrainingObserver<StepReport, ValidationReport>? observer;
 
-    public CaptionTrainer(CaptionDataset dataset, CaptionerConfig configTemplate, CaptionTrainingOptions options, ITrainingObserver? observer = null)
+    public CaptionTrainer(CaptionDataset dataset, CaptionerConfig configTemplate, CaptionTrainingOptions options,
+        ITrainingObserver<StepReport, ValidationReport>? observer = null)
     {
         options.Validate();
+        if (options.Device is { } device && device.type != DeviceType.CPU)
+            throw new SpotlightException($"captioners train on the CPU only (asked for {device.type.ToString().ToLowerInvariant()})");
         this.dataset = dataset;
         this.configTemplate = configTemplate;
         this.options = options;
-        this.observer = observer ?? new NullObserver();
+        this.observer = observer;
     }
 
-    private sealed class NullObserver : ITrainingObserver { }
+    private void Message(string message) => observer?.OnMessage(message);
+
+    private TrainingLoopOptions LoopOptions => new()
+    {
+        Epochs = options.Epochs, CheckpointEvery = options.CheckpointEvery, TimeBudget = options.TimeBudget,
+        StopAfterSteps = options.StopAfterSteps, Seed = options.Seed,
+        Schedule = new LearningRateSchedule(options.LearningRate, ScheduleKind.Plateau, options.WarmupSteps),
+        PlateauPatience = options.PlateauPatience, PlateauFactor = options.PlateauFactor,
+        EarlyStopPatience = options.EarlyStopPatience, Device = options.Device,
+    };
+
+    /// <summary>
+    /// Trains with the run's JSONL log and curves PNG beside the model (<see cref="TrainingOutputs"/>) and an optional
+    /// display: what <c>spotlight train</c> and the demo do.
+    /// </summary>
+    public static CaptionTrainingResult TrainWithLog(CaptionDataset dataset, CaptionerConfig config, CaptionTrainingOptions options,
+        string modelPath, string? resumeFrom = null, ITrainingObserver<StepReport, ValidationReport>? display = null) =>
+        TrainingRun.WithLog(modelPath, resumeFrom is not null,
+            observer => new CaptionTrainer(dataset, config, options, observer).Train(modelPath, resumeFrom), TrainingCurves.Write, display);
 
     public CaptionTrainingResult Train(string modelPath, string? resumeFrom = null)
     {
-        var paths = TrainingOutputs.For(modelPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(paths.Best)!);
         IReadOnlyList<CaptionImage> train = dataset.Split("train").Images;
         var allValidation = dataset.Split("val").Images;
-        IReadOnlyList<CaptionImage> validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
-            ? allValidation.Take(options.ValidationImages).ToList() : allValidation;
         if (train.Count == 0) throw new SpotlightException($"{dataset.Source}: the training split is empty");
         if (allValidation.Count == 0) throw new SpotlightException($"{dataset.Source}: the validation split is empty");
-
-        var text = new TextConfig(MaxLength: configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
-        var vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
-        var config = configTemplate with { VocabSize = vocabulary.Count };
-        var preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
-
-        torch.manual_seed(options.Seed);
-        using var network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
-        string? encoderChecksum = LoadPretrained(network);
-        using var trainFeatures = CachedFeatures(network, encoderChecksum, "training", ref train);
-        using var validationFeatures = CachedFeatures(network, encoderChecksum, "validation", ref validation);
-        if (trainFeatures is null) train = Readable(train, preprocessing, "training");
-        if (validationFeatures is null) validation = Readable(validation, preprocessing, "validation");
-        using var optimizer = CreateOptimizer(network);
-        var progress = new Progress(0, 0, 0, double.NegativeInfinity, 0, options.LearningRate, 0, []);
-        if (resumeFrom is not null) progress = Resume(resumeFrom, network, optimizer, vocabulary);
-        SetLearningRate(optimizer, progress.LearningRate);
-
-        var loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
-            BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling, Pixels: trainFeatures is null));
-        var model = new CaptionModel(network, vocabulary, preprocessing);
-        using var validationImages = validationFeatures is null ? CaptionEvaluation.Preprocess(model, validation) : null;
-        var clock = Stopwatch.StartNew();
-        var elapsedBefore = TimeSpan.FromSeconds(progress.ElapsedSeconds);
-        TimeSpan Elapsed() => elapsedBefore + clock.Elapsed;
-        long stepsThisRun = 0;
-        string stopReason = "all epochs done";
-        bool stop = false;
-
-        for (int epoch = progress.Epoch; epoch < options.Epochs && !stop; epoch++)
+        Task? task = null;
+        try
         {
-            network.train();
-            var epochClock = Stopwatch.StartNew();
-            int imagesThisEpoch = 0;
-            int batchIndex = epoch == progress.Epoch ? progress.Batch : 0;
-            foreach (var batch in loader.Epoch(epoch, batchIndex))
-            {
-                using (var scope = torch.NewDisposeScope())
-                {
-                    var (logits, alphas) = trainFeatures is null
-                        ? network.forward(batch.Images, batch.Tokens)
-                        : network.ForwardRegions(trainFeatures.Rows(torch.tensor(batch.Samples.Select(x => (long)x.Image).ToArray())), batch.Tokens);
-                    var loss = CaptionLoss.Compute(logits, alphas, batch.Tokens, config.DoublyStochasticLambda);
-                    optimizer.zero_grad();
-                    loss.Total.backward();
-                    nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
-                    optimizer.step();
-                    imagesThisEpoch += (int)batch.Images.shape[0];
-                    progress = progress with { Batch = ++batchIndex, Step = progress.Step + 1, Epoch = epoch };
-                    observer.OnStep(new StepReport(epoch + 1, batchIndex, loader.BatchesPerEpoch, progress.Step,
-                        loss.Total.item<float>(), loss.CrossEntropy.item<float>(), loss.AttentionPenalty.item<float>(),
-                        imagesThisEpoch / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), progress.LearningRate, Elapsed(),
-                        Environment.WorkingSet));
-                }
-                batch.Dispose();
-                stepsThisRun++;
-                if (options.CheckpointEvery > 0 && progress.Step % options.CheckpointEvery == 0)
-                    SaveCheckpoint(paths.Checkpoint, network, optimizer, vocabulary, progress with { ElapsedSeconds = Elapsed().TotalSeconds });
-                if (options.StopAfterSteps is int limit && stepsThisRun >= limit)
-                {
-                    SaveCheckpoint(paths.Checkpoint, network, optimizer, vocabulary, progress with { ElapsedSeconds = Elapsed().TotalSeconds });
-                    return Result(paths, progress, Elapsed(), "stopped after the requested number of steps");
-                }
-                if (options.TimeBudget is TimeSpan budget && Elapsed() >= budget) { stop = true; stopReason = "time budget reached"; break; }
-            }
+            var run = new TrainingLoop<StepReport, ValidationReport>(LoopOptions, observer)
+                .Run(modelPath, resumeFrom, paths => task = new Task(this, paths, train, allValidation));
+            return new CaptionTrainingResult(run.Paths.Best, run.Paths.Last, run.Paths.Checkpoint, run.State.Epoch, run.State.Step,
+                run.Elapsed, run.State.Best, task!.History, run.StopReason);
+        }
+        finally
+        {
+            task?.Dispose();
+        }
+    }
 
+    /// <summary>Captioning's part of the shared loop: the data, the network and its features, one step, one validation.</summary>
+    private sealed class Task : ITrainingTask<StepReport, ValidationReport>, IDisposable
+    {
+        private readonly CaptionTrainer trainer;
+        private readonly TrainingOutputs paths;
+        private readonly CaptionerConfig config;
+        private readonly Vocabulary vocabulary;
+        private readonly Captioner network;
+        private readonly string? encoderChecksum;
+        private readonly FeatureSet? trainFeatures;
+        private readonly FeatureSet? validationFeatures;
+        private readonly Tensor? validationImages;
+        private readonly IReadOnlyList<CaptionImage> train;
+        private readonly IReadOnlyList<CaptionImage> validation;
+        private readonly int allValidation;
+        private readonly optim.Optimizer optimizer;
+        private readonly CaptionBatchLoader loader;
+        private readonly CaptionModel model;
+        private (int Epoch, int Next, IEnumerator<CaptionBatch>? Batches) epoch = (-1, 0, null);
+        private (int Images, Stopwatch Clock) throughput = (0, new Stopwatch());
+
+        public Task(CaptionTrainer trainer, TrainingOutputs paths, IReadOnlyList<CaptionImage> train, IReadOnlyList<CaptionImage> allValidation)
+        {
+            this.trainer = trainer;
+            this.paths = paths;
+            var options = trainer.options;
+            this.allValidation = allValidation.Count;
+            IReadOnlyList<CaptionImage> validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
+                ? allValidation.Take(options.ValidationImages).ToList() : allValidation;
+            var text = new TextConfig(MaxLength: trainer.configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
+            vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
+            config = trainer.configTemplate with { VocabSize = vocabulary.Count };
+            var preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
+
+            network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
+            encoderChecksum = trainer.LoadPretrained(network);
+            trainFeatures = trainer.CachedFeatures(network, encoderChecksum, "training", ref train);
+            validationFeatures = trainer.CachedFeatures(network, encoderChecksum, "validation", ref validation);
+            if (trainFeatures is null) train = trainer.Readable(train, preprocessing, "training");
+            if (validationFeatures is null) validation = trainer.Readable(validation, preprocessing, "validation");
+            (this.train, this.validation) = (train, validation);
+            optimizer = trainer.CreateOptimizer(network);
+            loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
+                BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling, Pixels: trainFeatures is null));
+            model = new CaptionModel(network, vocabulary, preprocessing);
+            validationImages = validationFeatures is null ? CaptionEvaluation.Preprocess(model, validation) : null;
+        }
+
+        public List<ValidationReport> History { get; private set; } = [];
+        public nn.Module Network => network;
+        public optim.Optimizer Optimizer => optimizer;
+        public string ScoreName => "CIDEr-D";
+        public int BatchesIn(int epoch) => loader.BatchesPerEpoch;
+
+        /// <summary>The loader's batches of an epoch, from the batch the loop asks for (a resume may start mid-epoch).</summary>
+        private CaptionBatch Next(int epochIndex, int batch)
+        {
+            if (epoch.Epoch != epochIndex || epoch.Next != batch || epoch.Batches is null)
+            {
+                epoch.Batches?.Dispose();
+                epoch = (epochIndex, batch, loader.Epoch(epochIndex, batch).GetEnumerator());
+                throughput = (0, Stopwatch.StartNew());
+            }
+            if (!epoch.Batches.MoveNext()) throw new InvalidOperationException($"the loader has no batch {batch} in epoch {epochIndex}");
+            epoch.Next = batch + 1;
+            return epoch.Batches.Current;
+        }
+
+        public StepReport Step(StepContext context)
+        {
+            var clock = Stopwatch.StartNew();
+            var batch = Next(context.Epoch, context.Batch);
+            try
+            {
+                using var scope = torch.NewDisposeScope();
+                var (logits, alphas) = trainFeatures is null
+                    ? network.forward(batch.Images, batch.Tokens)
+                    : network.ForwardRegions(trainFeatures.Rows(torch.tensor(batch.Samples.Select(x => (long)x.Image).ToArray())), batch.Tokens);
+                var loss = CaptionLoss.Compute(logits, alphas, batch.Tokens, config.DoublyStochasticLambda);
+                optimizer.zero_grad();
+                loss.Total.backward();
+                nn.utils.clip_grad_norm_(network.parameters(), trainer.options.GradientClipNorm);
+                optimizer.step();
+                throughput.Images += (int)batch.Images.shape[0];
+                return new StepReport(context.Epoch + 1, context.Batch + 1, context.BatchesInEpoch, context.Step,
+                    loss.Total.item<float>(), loss.CrossEntropy.item<float>(), loss.AttentionPenalty.item<float>(),
+                    throughput.Images / Math.Max(throughput.Clock.Elapsed.TotalSeconds, 1e-9), context.LearningRate,
+                    context.Elapsed + clock.Elapsed, Environment.WorkingSet);
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+        }
+
+        public Validated<ValidationReport> Validate(ValidationContext context)
+        {
             // Validation generates captions (beam search) and scores them: teacher-forced loss says little about captions.
+            var options = trainer.options;
             var scores = validationFeatures is not null
                 ? CaptionEvaluation.Score(model, validation, validationFeatures, options.ValidationBeam, options.ScoringTokenizer)
                 : CaptionEvaluation.Score(model, validation, validationImages!, options.ValidationBeam, options.ScoringTokenizer);
-            bool isBest = scores.CiderD > progress.BestScore;
-            int badEpochs = isBest ? 0 : progress.BadEpochs + 1;
-            var report = new ValidationReport(epoch + 1, progress.Step, scores.Bleu4, scores.CiderD, isBest, progress.LearningRate, Elapsed());
-            progress.History.Add(report);
-            observer.OnValidation(report);
-            model.SummaryJson = Summary(train.Count, allValidation.Count, progress, report, config, encoderChecksum);
+            bool isBest = context.IsBetter(scores.CiderD, 0);
+            var report = new ValidationReport(context.Epoch, context.Step, scores.Bleu4, scores.CiderD, isBest, context.LearningRate, context.Elapsed);
+            History.Add(report);
+            model.SummaryJson = trainer.Summary(train.Count, allValidation, context.Step, context.State.Best, report, config, encoderChecksum);
             if (isBest) model.Save(paths.Best);
             model.Save(paths.Last);
-
-            double lr = progress.LearningRate;
-            if (!isBest && badEpochs % options.PlateauPatience == 0)
-            {
-                lr *= options.PlateauFactor;
-                SetLearningRate(optimizer, lr);
-                observer.OnMessage($"no improvement for {badEpochs} epoch(s): learning rate now {lr:g3}");
-            }
-            progress = progress with
-            {
-                Epoch = epoch + 1, Batch = 0, BestScore = Math.Max(progress.BestScore, scores.CiderD),
-                BadEpochs = badEpochs, LearningRate = lr, ElapsedSeconds = Elapsed().TotalSeconds,
-            };
-            SaveCheckpoint(paths.Checkpoint, network, optimizer, vocabulary, progress);
-            if (badEpochs >= options.EarlyStopPatience) { stop = true; stopReason = $"early stop: no better CIDEr-D for {badEpochs} epochs"; }
+            return new(report, scores.CiderD, 0, isBest);
         }
-        return Result(paths, progress, Elapsed(), stopReason);
+
+        public IReadOnlyDictionary<string, string> CheckpointEntries() => new Dictionary<string, string>
+        {
+            ["vocabulary"] = vocabulary.ToJson(),
+            ["config"] = JsonSerializer.Serialize(network.Config, CaptionModel.Json),
+        };
+
+        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries)
+        {
+            if (!entries.TryGetValue("vocabulary", out var vocab) || vocab != vocabulary.ToJson())
+                throw new SpotlightException($"{path}: checkpoint was trained on other data (its vocabulary differs)");
+            if (!entries.TryGetValue("config", out var cfg) || cfg != JsonSerializer.Serialize(network.Config, CaptionModel.Json))
+                throw new SpotlightException($"{path}: checkpoint has a different model configuration");
+        }
+
+        public IReadOnlyDictionary<string, JsonNode?> ProgressFields() =>
+            new Dictionary<string, JsonNode?> { ["History"] = JsonSerializer.SerializeToNode(History, CaptionModel.Json) };
+
+        public void RestoreProgress(JsonElement progress)
+        {
+            if (progress.TryGetProperty("History", out var history))
+                History = history.Deserialize<List<ValidationReport>>(CaptionModel.Json) ?? [];
+        }
+
+        public void Dispose()
+        {
+            epoch.Batches?.Dispose();
+            validationImages?.Dispose();
+            trainFeatures?.Dispose();
+            validationFeatures?.Dispose();
+            optimizer.Dispose();
+            network.Dispose();
+        }
     }
 
-    private static CaptionTrainingResult Result(TrainingOutputs paths, Progress progress, TimeSpan elapsed, string reason) =>
-        new(paths.Best, paths.Last, paths.Checkpoint, progress.Epoch, progress.Step, elapsed, progress.BestScore, progress.History, reason);
-
-    private string Summary(int trainImages, int validationImages, Progress progress, ValidationReport last, CaptionerConfig config, string? encoderChecksum) =>
+    private string Summary(int trainImages, int validationImages, long steps, double bestBefore, ValidationReport last, CaptionerConfig config, string? encoderChecksum) =>
         JsonSerializer.Serialize(new
         {
-            data = dataset.Source, train_images = trainImages, validation_images = validationImages, epochs = last.Epoch, steps = progress.Step,
-            best_validation_cider_d = Math.Max(progress.BestScore, last.CiderD), last_validation_bleu4 = last.Bleu4,
+            data = dataset.Source, train_images = trainImages, validation_images = validationImages, epochs = last.Epoch, steps,
+            best_validation_cider_d = Math.Max(bestBefore, last.CiderD), last_validation_bleu4 = last.Bleu4,
             last_validation_cider_d = last.CiderD, trained_seconds = last.Elapsed.TotalSeconds,
             encoder = config.Pretrained is { } p ? EncoderWeights.Name(p.Arch, p.Alpha) : "small CNN (from scratch)",
             encoder_weights = encoderChecksum, encoder_fine_tuned_blocks = config.Pretrained?.TrainableBlocks,
@@ -177,13 +252,13 @@ public sealed class CaptionTrainer
         if (options.FeatureCache is null) return null;
         if (!network.EncoderFrozen)
             throw new SpotlightException("--cache-features needs a frozen encoder: fine-tuned blocks change the features every step");
-        var cache = new FeatureCache(options.FeatureCache, network.Config.Pretrained!, checksum!, observer.OnMessage);
+        var cache = new FeatureCache(options.FeatureCache, network.Config.Pretrained!, checksum!, Message);
         var warnings = new List<string>();
         network.eval();
         var features = cache.Get([.. images.Select(i => i.ImagePath)], network.Config.Pretrained!.Preprocessing, network.EncodeImages,
-            warnings, (done, total) => observer.OnMessage($"{what} features: {done}/{total} images ({cache.Identity})"));
-        foreach (var warning in warnings.Take(10)) observer.OnMessage(warning);
-        if (warnings.Count > 10) observer.OnMessage($"... {warnings.Count - 10} more unreadable images skipped");
+            warnings, (done, total) => Message($"{what} features: {done}/{total} images ({cache.Identity})"));
+        foreach (var warning in warnings.Take(10)) Message(warning);
+        if (warnings.Count > 10) Message($"... {warnings.Count - 10} more unreadable images skipped");
         var all = images;
         images = [.. features.Kept.Select(i => all[i])];
         return features;
@@ -203,8 +278,8 @@ public sealed class CaptionTrainer
         });
         var bad = problems.Where(p => p is not null).ToList();
         if (bad.Count == 0) return images;
-        foreach (var problem in bad.Take(10)) observer.OnMessage($"{problem} (skipped)");
-        if (bad.Count > 10) observer.OnMessage($"... {bad.Count - 10} more unreadable {what} images skipped");
+        foreach (var problem in bad.Take(10)) Message($"{problem} (skipped)");
+        if (bad.Count > 10) Message($"... {bad.Count - 10} more unreadable {what} images skipped");
         var kept = images.Where((_, i) => problems[i] is null).ToList();
         if (kept.Count == 0) throw new SpotlightException($"{dataset.Source}: none of the {images.Count} {what} images could be read");
         return kept;
@@ -222,35 +297,5 @@ public sealed class CaptionTrainer
         return options.Optimizer == OptimizerKind.RmsProp
             ? optim.RMSProp([new RMSProp.ParamGroup(main, lr: options.LearningRate), new RMSProp.ParamGroup(encoder, lr: slow)], options.LearningRate)
             : optim.Adam([new Adam.ParamGroup(main, lr: options.LearningRate), new Adam.ParamGroup(encoder, lr: slow)], options.LearningRate);
-    }
-
-    private void SetLearningRate(optim.Optimizer optimizer, double lr)
-    {
-        int index = 0;
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = index++ == 0 ? lr : lr * options.EncoderLearningRateFactor;
-    }
-
-    private void SaveCheckpoint(string path, Captioner network, optim.Optimizer optimizer, Vocabulary vocabulary, Progress progress) =>
-        TrainingCheckpoint.Save(path, network, optimizer, new Dictionary<string, string>
-        {
-            ["progress"] = JsonSerializer.Serialize(progress, CaptionModel.Json),
-            ["vocabulary"] = vocabulary.ToJson(),
-            ["config"] = JsonSerializer.Serialize(network.Config, CaptionModel.Json),
-            ["options_seed"] = options.Seed.ToString(),
-        });
-
-    private Progress Resume(string path, Captioner network, optim.Optimizer optimizer, Vocabulary vocabulary)
-    {
-        var blobs = TrainingCheckpoint.Load(path, network, optimizer);
-        if (!blobs.TryGetValue("vocabulary", out var vocab) || vocab != vocabulary.ToJson())
-            throw new SpotlightException($"{path}: checkpoint was trained on other data (its vocabulary differs)");
-        if (!blobs.TryGetValue("config", out var cfg) || cfg != JsonSerializer.Serialize(network.Config, CaptionModel.Json))
-            throw new SpotlightException($"{path}: checkpoint has a different model configuration");
-        if (!blobs.TryGetValue("progress", out var json))
-            throw new SpotlightException($"{path}: checkpoint has no training progress");
-        var progress = JsonSerializer.Deserialize<Progress>(json, CaptionModel.Json)
-            ?? throw new SpotlightException($"{path}: checkpoint progress is empty");
-        observer.OnMessage($"resuming from {path}: epoch {progress.Epoch + 1}, step {progress.Step}");
-        return progress;
     }
 }

@@ -8,6 +8,8 @@ public sealed record CaptionTrainingOptions
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Linear warm-up of the learning rate from 0 over this many steps (0 = none).</summary>
+    public int WarmupSteps { get; init; }
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double GradientClipNorm { get; init; } = 5.0;
     public long Seed { get; init; } = 1;
@@ -28,6 +30,8 @@ public sealed record CaptionTrainingOptions
     public TimeSpan? TimeBudget { get; init; }
     /// <summary>Write a resumable checkpoint every this many steps (and at each epoch end); 0 = epoch ends only.</summary>
     public int CheckpointEvery { get; init; } = 0;
+    /// <summary>Where to train: the CPU only for now (null = CPU); another device is refused with a clear message.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
     /// <summary>Stop after this many optimizer steps in this process (to simulate an interruption in tests).</summary>
     public int? StopAfterSteps { get; init; }
     /// <summary>One caption per image per epoch (more frequent validation) or every caption.</summary>

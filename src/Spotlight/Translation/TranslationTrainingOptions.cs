@@ -1,10 +1,7 @@
 using System.Text.Json.Serialization;
+using Spotlight.Training;
 
 namespace Spotlight.Translation;
-
-/// <summary>How the learning rate moves: see <see cref="LearningRateSchedule"/>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ScheduleKind>))]
-public enum ScheduleKind { Constant, InverseSqrt, Plateau }
 
 /// <summary>How to train a translator. Defaults suit Multi30k-sized data on a CPU.</summary>
 public sealed record TranslationTrainingOptions
@@ -45,6 +42,9 @@ public sealed record TranslationTrainingOptions
     /// <summary>Where to train; null = CPU.</summary>
     [JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
 
+    /// <summary>The learning rate at each step: <see cref="Schedule"/> with warm-up, peaking at <see cref="LearningRate"/>.</summary>
+    [JsonIgnore] public LearningRateSchedule LearningRates => new(LearningRate, Schedule, WarmupSteps);
+
     public void Validate()
     {
         Require(Epochs > 0, $"--epochs must be positive, got {Epochs}");
@@ -61,29 +61,5 @@ public sealed record TranslationTrainingOptions
     private static void Require(bool ok, string problem)
     {
         if (!ok) throw new SpotlightException(problem);
-    }
-}
-
-/// <summary>
-/// The learning rate at an optimizer step (1-based): a linear warm-up to the peak over W steps, then
-/// <list type="bullet">
-/// <item>Constant: the peak;</item>
-/// <item>InverseSqrt: peak · √(W / step) (Vaswani et al. 2017, eq. 3, rescaled so the peak is the given rate);</item>
-/// <item>Plateau: the peak times the decay the plateau rule has applied so far (<c>plateauScale</c>).</item>
-/// </list>
-/// </summary>
-public static class LearningRateSchedule
-{
-    public static double At(TranslationTrainingOptions options, long step, double plateauScale)
-    {
-        double peak = options.LearningRate;
-        int warmup = options.WarmupSteps;
-        if (warmup > 0 && step < warmup) return peak * step / warmup * (options.Schedule == ScheduleKind.Plateau ? plateauScale : 1);
-        return options.Schedule switch
-        {
-            ScheduleKind.InverseSqrt => peak * Math.Sqrt(Math.Max(warmup, 1) / (double)Math.Max(step, 1)),
-            ScheduleKind.Plateau => peak * plateauScale,
-            _ => peak,
-        };
     }
 }

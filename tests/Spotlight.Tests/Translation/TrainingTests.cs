@@ -72,17 +72,4 @@ public class TrainingTests
             Path.Combine(folder.Path, "m.spotlight"), run.CheckpointPath));
         Assert.Contains("different model configuration", e.Message);
     }
-
-    [Fact]
-    public void The_learning_rate_warms_up_linearly_then_decays_with_the_inverse_square_root()
-    {
-        var options = new TranslationTrainingOptions { LearningRate = 1e-3, WarmupSteps = 100, Schedule = ScheduleKind.InverseSqrt };
-        Assert.Equal(1e-5, LearningRateSchedule.At(options, 1, 1), 12);      // 1e-3 · 1/100
-        Assert.Equal(5e-4, LearningRateSchedule.At(options, 50, 1), 12);     // 1e-3 · 50/100
-        Assert.Equal(1e-3, LearningRateSchedule.At(options, 100, 1), 12);    // the peak
-        Assert.Equal(5e-4, LearningRateSchedule.At(options, 400, 1), 12);    // 1e-3 · √(100/400)
-        var plateau = options with { Schedule = ScheduleKind.Plateau };
-        Assert.Equal(2.5e-4, LearningRateSchedule.At(plateau, 400, 0.25), 12);
-        Assert.Equal(1e-3, LearningRateSchedule.At(options with { Schedule = ScheduleKind.Constant }, 400, 0.25), 12);
-    }
 }

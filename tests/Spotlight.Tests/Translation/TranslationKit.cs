@@ -1,3 +1,4 @@
+using Spotlight.Training;
 using Spotlight.Text;
 using Spotlight.Translation;
 using TorchSharp;
