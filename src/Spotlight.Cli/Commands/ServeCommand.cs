@@ -26,7 +26,7 @@ public static class ServeCommand
     public static Command Create()
     {
         var defaults = new ServerOptions();
-        var model = new Argument<string?>("MODEL") { Description = "a .spotlight captioning model", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string?>("MODEL") { Description = "a .spotlight captioning model (may be left out when another task's model is given)", Arity = ArgumentArity.ZeroOrOne };
         var urls = new Option<string[]>("--urls")
         {
             Description = "addresses to listen on (loopback unless you name another interface, e.g. http://0.0.0.0:8080)",

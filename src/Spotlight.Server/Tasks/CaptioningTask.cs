@@ -21,6 +21,7 @@ public sealed class CaptioningTask : ServedTask
 
     private readonly ICaptionBackend? backend;
     private CaptionBatcher? batcher;
+    private CaptionService? service;
 
     /// <param name="backend">The captioner (the caller owns it); null registers the routes without a model (404).</param>
     public CaptioningTask(ICaptionBackend? backend) : this(backend, null) { }
@@ -71,13 +72,14 @@ public sealed class CaptioningTask : ServedTask
         if (backend is null) return;
         var started = services.GetRequiredService<CaptionBatcher>();
         services.GetRequiredService<ServerMetrics>().QueueDepth = () => started.QueueDepth;
+        service = services.GetRequiredService<CaptionService>();
         batcher = started;
     }
 
     public override void Map(IEndpointRouteBuilder routes)
     {
         var options = routes.ServiceProvider.GetRequiredService<ServerOptions>();
-        routes.MapPost(Route, Task<IResult> (HttpContext context) => context.RequestServices.GetRequiredService<CaptionService>().HandleAsync(context))
+        routes.MapPost(Route, Task<IResult> (HttpContext context) => (service ?? throw NotServed()).HandleAsync(context))
             .WithName(OperationId)
             .WithSummary("Caption one image; optionally return per-word attention maps and beam alternatives.")
             .Produces<CaptionResponse>()
