@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,17 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace Spotlight.Server;
 
 /// <summary>
-/// Builds the captioning server: Kestrel on the given URLs (loopback by default), minimal API endpoints, problem+json
-/// errors, request logs and metrics, and the batcher's model thread, which starts (and warms up) at once.
+/// The standalone server: Kestrel on the given URLs (loopback by default), its own logging, and the Spotlight pieces
+/// (<see cref="SpotlightServerExtensions"/>) with the given tasks. A captioner's model thread starts (and warms up) at once.
 /// </summary>
 public static class CaptionServer
 {
     /// <summary>
-    /// A configured, not yet started server. <paramref name="configure"/> runs last, so tests can swap in the
-    /// in-memory server or add a log sink. The caller owns <paramref name="backend"/>.
+    /// A configured, not yet started server with these tasks (each registered once; the caller disposes them).
+    /// <paramref name="configure"/> runs last, so tests can swap in the in-memory server or add a log sink.
     /// </summary>
-    public static WebApplication Build(ServerOptions options, ICaptionBackend backend, Action<WebApplicationBuilder>? configure = null,
-        TaskModels? models = null)
+    public static WebApplication Build(ServerOptions options, IEnumerable<ServedTask> tasks, Action<WebApplicationBuilder>? configure = null)
     {
         options.Validate();
         // The empty builder reads no appsettings.json, environment or command line: what listens is what --urls says.
@@ -38,75 +36,60 @@ public static class CaptionServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         ConfigureLogging(builder.Logging, options);
 
-        builder.Services.AddRoutingCore();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<UnexpectedErrorHandler>();
-        builder.Services.Configure<JsonOptions>(json => Configure(json.SerializerOptions));
-        builder.Services.AddOpenApi(CaptionOpenApi.DocumentName, openApi => CaptionOpenApi.Configure(openApi, options));
-
-        var metrics = new ServerMetrics();
-        var gate = new AdmissionGate(options.MaxConcurrency, options.MaxQueue);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(backend);
-        builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(gate);
-        builder.Services.AddSingleton(services => new CaptionBatcher(backend, options.MaxBatch, TimeSpan.FromMilliseconds(options.MaxWaitMs),
-            metrics, services.GetRequiredService<ILoggerFactory>().CreateLogger<CaptionBatcher>(), () => gate.InFlight));
-        builder.Services.AddSingleton<Readiness>();
-        builder.Services.AddSingleton<CaptionService>();
-        builder.Services.AddSingleton(models ?? new TaskModels());
-        builder.Services.AddSingleton<TranslationService>();
-        builder.Services.AddSingleton<InpaintService>();
+        var spotlight = builder.Services.AddSpotlightServer(options);
+        foreach (var task in tasks) spotlight.AddTask(task);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        // Resolved now, so the model thread starts and warms up before the first request; disposed with the app,
-        // which happens after the server has let in-flight requests finish.
-        var batcher = app.Services.GetRequiredService<CaptionBatcher>();
-        var readiness = app.Services.GetRequiredService<Readiness>();
-        metrics.QueueDepth = () => batcher.QueueDepth;
-        metrics.InFlight = () => gate.InFlight;
-        metrics.Waiting = () => gate.Waiting;
-        metrics.Ready = () => readiness.IsReady;
-
-        app.UseMiddleware<RequestLog>();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseSpotlightServer();
         app.UseRouting();
-        CaptionEndpoints.Map(app);
-        TaskEndpoints.Map(app);
+        app.MapSpotlightServer();
         return app;
     }
 
     /// <summary>
-    /// <c>spotlight serve</c>: loads the model, listens, prints where, and blocks until Ctrl+C or SIGTERM; then stops
-    /// accepting, lets in-flight requests finish (up to the shutdown timeout) and returns.
+    /// A captioning server, with a translator and an inpainter when <paramref name="models"/> has them (their routes
+    /// answer 404 otherwise). The caller owns <paramref name="backend"/> and the models.
     /// </summary>
-    public static void Serve(string modelPath, ServerOptions options, TextWriter notices, string? translationModel = null,
-        string? inpaintingModel = null)
+    public static WebApplication Build(ServerOptions options, ICaptionBackend backend, Action<WebApplicationBuilder>? configure = null,
+        TaskModels? models = null) =>
+        Build(options, [new CaptioningTask(backend), new TranslationTask(models?.Translation), new InpaintingTask(models?.Inpainting)], configure);
+
+    /// <summary>
+    /// <c>spotlight serve</c>: loads every task (in order; a failure disposes those already loaded), listens, prints
+    /// what it serves and where, and blocks until Ctrl+C or SIGTERM; then stops accepting, lets in-flight requests
+    /// finish (up to the shutdown timeout), disposes the tasks and returns.
+    /// </summary>
+    public static void Serve(ServerOptions options, IEnumerable<Func<ServedTask>> loaders, TextWriter notices)
     {
         options.Validate();
-        using var backend = CaptionModelBackend.Load(modelPath);
-        using var translation = translationModel is null ? null : TranslationBackend.Load(translationModel);
-        using var inpainting = inpaintingModel is null ? null : InpaintingBackend.Load(inpaintingModel);
-        var app = Build(options, backend, models: new TaskModels(translation, inpainting));
+        var tasks = new List<ServedTask>();
         try
         {
+            foreach (var load in loaders) tasks.Add(load());
+            var app = Build(options, tasks);
             try
             {
-                app.Start();
+                try
+                {
+                    app.Start();
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+                {
+                    throw new SpotlightException($"cannot listen on {string.Join(", ", options.Urls)}: {e.Message.ReplaceLineEndings(" ")}");
+                }
+                var served = tasks.Select(t => t.Card?.Id).OfType<string>();
+                notices.WriteLine($"serving {string.Join(", ", served)} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+                app.WaitForShutdown();
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+            finally
             {
-                throw new SpotlightException($"cannot listen on {string.Join(", ", options.Urls)}: {e.Message.ReplaceLineEndings(" ")}");
+                ((IDisposable)app).Dispose();
             }
-            var served = new[] { backend.Info.Id, translation?.Info.Id, inpainting?.Info.Id }.OfType<string>();
-            notices.WriteLine($"serving {string.Join(", ", served)} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
-            app.WaitForShutdown();
         }
         finally
         {
-            ((IDisposable)app).Dispose();
+            foreach (var task in tasks) task.Dispose();
         }
     }
 

@@ -13,15 +13,13 @@ public sealed record InpaintResponse(string ImagePng, double HoleRatio, int Size
 /// <c>spotlight inpaint</c>. Answers the filled PNG, or with <c>?format=json</c> a JSON object holding it (and, with
 /// <c>attention=true</c>, the offset-flow picture of where attention copied from).
 /// </summary>
-public sealed class InpaintService(ServerOptions options, TaskModels models, AdmissionGate gate)
+public sealed class InpaintService(ServerOptions options, InpaintingBackend backend, AdmissionGate gate)
 {
     public const string MaskField = "mask";
 
     public Task<IResult> HandleAsync(HttpContext context) => TaskRequest.HandleAsync(context, options, gate, "answer", async (admit, cancel) =>
     {
         long started = Stopwatch.GetTimestamp();
-        var backend = models.Inpainting ?? throw new ProblemException(Problems.NotFound,
-            "this server has no inpainting model; start it with --inpainting-model MODEL");
         var (box, json, attention) = ParseQuery(context.Request.Query);
         using var lease = await admit(cancel);
         var form = await ImageUpload.ReadFormAsync(context.Request, options.MaxBodyBytes, [ImageUpload.FieldName, MaskField], cancel);

@@ -24,6 +24,9 @@ public sealed class ServerMetrics
     public Func<int> Waiting { get; set; } = () => 0;
     public Func<bool> Ready { get; set; } = () => false;
 
+    /// <summary>Read at scrape time: each loaded task and whether it is ready.</summary>
+    public Func<IReadOnlyList<(string Task, bool Ready)>> Tasks { get; set; } = () => [];
+
     public void ObserveRequest(string route, int status, double seconds)
     {
         requests.AddOrUpdate((route, status), 1, (_, n) => n + 1);
@@ -70,8 +73,10 @@ public sealed class ServerMetrics
         text.Sample("spotlight_requests_in_flight", InFlight());
         text.Family("spotlight_requests_waiting", "gauge", "Caption requests waiting for admission.");
         text.Sample("spotlight_requests_waiting", Waiting());
-        text.Family("spotlight_model_ready", "gauge", "1 once the model has loaded and finished its warm-up decode.");
+        text.Family("spotlight_model_ready", "gauge", "1 once every loaded model is ready (the captioner has finished its warm-up decode).");
         text.Sample("spotlight_model_ready", Ready() ? 1 : 0);
+        text.Family("spotlight_task_ready", "gauge", "1 when the task's model is loaded and ready, by task.");
+        foreach (var (task, ready) in Tasks()) text.Sample("spotlight_task_ready", ready ? 1 : 0, ("task", task));
         return text.ToString();
     }
 }

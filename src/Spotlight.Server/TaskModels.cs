@@ -14,7 +14,7 @@ public sealed class TranslationBackend : IDisposable
     public TranslationBackend(Translator translator, string path)
     {
         Model = new ExclusiveModel<Translator>(translator);
-        Info = Describe("translation", "/v1/translations", path, JsonSerializer.SerializeToElement(translator.Config, Translator.Json));
+        Info = Describe(TranslationTask.TaskName, TranslationTask.Route, path, JsonSerializer.SerializeToElement(translator.Config, Translator.Json));
     }
 
     public ServedModelInfo Info { get; }
@@ -39,7 +39,7 @@ public sealed class InpaintingBackend : IDisposable
     {
         ImageSize = model.ImageSize;
         Model = new ExclusiveModel<InpaintingModel>(model);
-        Info = TranslationBackend.Describe("inpainting", "/v1/inpaint", path, JsonSerializer.SerializeToElement(model.Config, InpaintingModel.Json));
+        Info = TranslationBackend.Describe(InpaintingTask.TaskName, InpaintingTask.Route, path, JsonSerializer.SerializeToElement(model.Config, InpaintingModel.Json));
     }
 
     public ServedModelInfo Info { get; }
@@ -51,5 +51,8 @@ public sealed class InpaintingBackend : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
-/// <summary>The models a server hosts besides its captioner; the endpoints of absent ones answer 404.</summary>
+/// <summary>
+/// The models <see cref="CaptionServer.Build(ServerOptions, ICaptionBackend, Action{Microsoft.AspNetCore.Builder.WebApplicationBuilder}?, TaskModels?)"/>
+/// serves beside its captioner; the endpoints of absent ones answer 404.
+/// </summary>
 public sealed record TaskModels(TranslationBackend? Translation = null, InpaintingBackend? Inpainting = null);

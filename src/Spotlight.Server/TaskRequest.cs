@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Http;
 namespace Spotlight.Server;
 
 /// <summary>
-/// What the translation and inpainting endpoints share: the request time limit (504 when it runs out), admission
-/// through the gate (429 when the queue is full), and every <see cref="ProblemException"/> answered as problem+json.
+/// What the handlers of served tasks share (translation, inpainting, a task of your own): the request time limit (504
+/// when it runs out), admission through the gate (429 when the queue is full; the handler calls <c>admit</c> when it
+/// is ready to read the body), and every <see cref="ProblemException"/> answered as problem+json.
 /// </summary>
-internal static class TaskRequest
+public static class TaskRequest
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ServerOptions options, AdmissionGate gate, string what,
         Func<Func<CancellationToken, Task<IDisposable>>, CancellationToken, Task<IResult>> handle)

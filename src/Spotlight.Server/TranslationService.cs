@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 using Spotlight.Decoding;
 using Spotlight.Translation;
 
@@ -35,21 +32,15 @@ public sealed record TranslationResponse(IReadOnlyList<TranslationPayload> Trans
 /// <c>POST /v1/translations</c>: the sentences of one request are decoded together in one batched beam search (as
 /// <c>spotlight translate</c> does), one request at a time on the model. Every refusal is a problem+json.
 /// </summary>
-public sealed class TranslationService(ServerOptions options, TaskModels models, AdmissionGate gate)
+public sealed class TranslationService(ServerOptions options, TranslationBackend backend, AdmissionGate gate)
 {
-    private static readonly JsonSerializerOptions RequestJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    public const string Example = "{\"text\": \"Ein Hund läuft.\"}";
 
     public Task<IResult> HandleAsync(HttpContext context) => TaskRequest.HandleAsync(context, options, gate, "translation", async (admit, cancel) =>
     {
         long started = Stopwatch.GetTimestamp();
-        var backend = models.Translation ?? throw new ProblemException(Problems.NotFound,
-            "this server has no translation model; start it with --translation-model MODEL");
         using var lease = await admit(cancel);
-        var request = await ReadAsync(context.Request, cancel);
+        var request = await JsonBody.ReadAsync<TranslationRequest>(context.Request, options.MaxBodyBytes, Example, cancel);
         var (sentences, decode, attention) = Validate(request);
         var (results, queue, work) = await backend.Model.RunAsync(t => t.Translate(sentences, decode), cancel);
         var payload = results.Select(r => new TranslationPayload(r.Source, r.SourcePieces, r.Hypotheses.Select(h =>
@@ -58,24 +49,6 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
         var timings = new TaskTimings(queue.TotalMilliseconds, work.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Results.Json(new TranslationResponse(payload, backend.Info.Id, settings, timings));
     });
-
-    private async Task<TranslationRequest> ReadAsync(HttpRequest request, CancellationToken cancel)
-    {
-        const string how = "send a JSON object such as {\"text\": \"Ein Hund läuft.\"} with Content-Type application/json";
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !IsJson(type.MediaType.Value))
-            throw new ProblemException(Problems.UnsupportedContentType, $"Content-Type '{Clip(request.ContentType ?? "")}' is not JSON; {how}");
-        var body = await RequestBody.ReadCappedAsync(request, options.MaxBodyBytes, cancel);
-        if (body.Length == 0) throw new ProblemException(Problems.EmptyBody, $"the request body is empty; {how}");
-        try
-        {
-            return JsonSerializer.Deserialize<TranslationRequest>(body, RequestJson)
-                ?? throw new ProblemException(Problems.BadJson, $"the body is JSON null; {how}");
-        }
-        catch (JsonException e)
-        {
-            throw new ProblemException(Problems.BadJson, $"the body is not a valid request: {Clip(e.Message, 200)}");
-        }
-    }
 
     private (List<string> Sentences, TranslateOptions Decode, bool Attention) Validate(TranslationRequest r)
     {
@@ -86,15 +59,7 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
         if (sentences.Count > options.MaxSentences)
             throw new ProblemException(Problems.BadText, $"{sentences.Count} sentences; the limit is {options.MaxSentences} per request");
         for (int i = 0; i < sentences.Count; i++)
-        {
-            string where = r.Texts is null ? "\"text\"" : $"\"texts\"[{i}]";
-            if (sentences[i] is null) throw new ProblemException(Problems.BadText, $"{where} is null");
-            if (string.IsNullOrWhiteSpace(sentences[i])) throw new ProblemException(Problems.BadText, $"{where} is empty");
-            if (sentences[i].Length > options.MaxSentenceChars)
-                throw new ProblemException(Problems.BadText, $"{where} has {sentences[i].Length} characters; the limit is {options.MaxSentenceChars}");
-            if (sentences[i].Any(char.IsSurrogate) && !IsWellFormed(sentences[i]))
-                throw new ProblemException(Problems.BadText, $"{where} holds an unpaired UTF-16 surrogate");
-        }
+            TextFields.Check(sentences[i], r.Texts is null ? "\"text\"" : $"\"texts\"[{i}]", options.MaxSentenceChars, Problems.BadText);
         int beam = r.Beam ?? 5;
         if (beam < 1 || beam > options.MaxBeam) throw Parameter($"\"beam\" must be between 1 and {options.MaxBeam}, got {beam}");
         int nbest = r.Nbest ?? 1;
@@ -104,23 +69,13 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
             "none" => LengthPenaltyKind.None,
             "avg" => LengthPenaltyKind.Average,
             "gnmt" => LengthPenaltyKind.Gnmt,
-            var other => throw Parameter($"\"length_penalty\" must be none, avg or gnmt, got '{Clip(other)}'"),
+            var other => throw Parameter($"\"length_penalty\" must be none, avg or gnmt, got '{JsonBody.Clip(other, 60)}'"),
         };
         double alpha = r.Alpha ?? 0.6;
         if (!double.IsFinite(alpha) || alpha < 0 || alpha > 5) throw Parameter($"\"alpha\" must be between 0 and 5, got {alpha}");
         // Length limits as `spotlight translate` has them (1.5 × source + 10 subwords); one batch for the request.
         var decode = new TranslateOptions(Beam: beam, NBest: nbest, LengthPenalty: penalty, LengthAlpha: alpha, BatchSize: options.MaxSentences);
         return (sentences, decode, r.Attention ?? false);
-    }
-
-    private static bool IsWellFormed(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(text[i])) return false;
-        }
-        return true;
     }
 
     private static string PenaltyName(LengthPenaltyKind kind) => kind switch
@@ -130,10 +85,5 @@ public sealed class TranslationService(ServerOptions options, TaskModels models,
         _ => "gnmt",
     };
 
-    private static bool IsJson(string? mediaType) => mediaType is not null
-        && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-
     private static ProblemException Parameter(string detail) => new(Problems.BadSetting, detail);
-
-    private static string Clip(string text, int length = 60) => text.Length <= length ? text : text[..length] + "…";
 }

@@ -3,13 +3,30 @@ using Spotlight.Server;
 
 namespace Spotlight.Cli.Commands;
 
-/// <summary><c>spotlight serve MODEL</c>: captions over HTTP, with a page that shows where the model looks.</summary>
+/// <summary>
+/// <c>spotlight serve [MODEL]</c>: captions over HTTP, with a page that shows where the model looks, and any other task
+/// whose model is given. At least one model is required.
+/// </summary>
 public static class ServeCommand
 {
+    /// <summary>An option naming a task's model file, and how the task is made from it (or without it: null).</summary>
+    private sealed record TaskModelOption(Option<string?> Option, Func<string?, ServedTask> Load)
+    {
+        public TaskModelOption(string name, string description, Func<string?, ServedTask> load)
+            : this(new Option<string?>(name) { Description = description }, load) { }
+    }
+
+    // The served tasks besides captioning: one line each.
+    private static TaskModelOption[] TaskModelOptions() =>
+    [
+        new("--translation-model", "also serve POST /v1/translations with this translator (.spotlight)", TranslationTask.Load),
+        new("--inpainting-model", "also serve POST /v1/inpaint with this inpainting model (.spotlight)", InpaintingTask.Load),
+    ];
+
     public static Command Create()
     {
         var defaults = new ServerOptions();
-        var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
+        var model = new Argument<string?>("MODEL") { Description = "a .spotlight captioning model (may be left out when another task's model is given)", Arity = ArgumentArity.ZeroOrOne };
         var urls = new Option<string[]>("--urls")
         {
             Description = "addresses to listen on (loopback unless you name another interface, e.g. http://0.0.0.0:8080)",
@@ -24,13 +41,20 @@ public static class ServeCommand
         var maxPixels = new Option<long>("--max-pixels") { Description = "image pixel limit, checked from the header before decoding", DefaultValueFactory = _ => defaults.MaxPixels };
         var timeout = new Option<double>("--timeout-s") { Description = "per-request time limit (then 504)", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds };
         var jsonLogs = new Option<bool>("--json-logs") { Description = "write request logs as JSON lines" };
-        var translation = new Option<string?>("--translation-model") { Description = "also serve POST /v1/translations with this translator (.spotlight)" };
-        var inpainting = new Option<string?>("--inpainting-model") { Description = "also serve POST /v1/inpaint with this inpainting model (.spotlight)" };
+        var tasks = TaskModelOptions();
         var threads = CommonOptions.Threads();
         var command = new Command("serve", "Serve captions over HTTP (POST /v1/captions) with a page showing per-word attention.")
         {
-            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs, translation, inpainting, threads,
+            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs,
         };
+        foreach (var task in tasks) command.Options.Add(task.Option);
+        command.Options.Add(threads);
+        // Without any model there is nothing to serve: the same error as when MODEL was a required argument.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(model) is null && tasks.All(t => result.GetValue(t.Option) is null))
+                result.AddError("Required argument missing for command: 'serve'.");
+        });
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -43,7 +67,9 @@ public static class ServeCommand
                 MaxBodyBytes = parse.GetValue(maxBody), MaxPixels = parse.GetValue(maxPixels),
                 RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = parse.GetValue(jsonLogs),
             };
-            CaptionServer.Serve(parse.GetValue(model)!, options, Console.Error, parse.GetValue(translation), parse.GetValue(inpainting));
+            string? captioner = parse.GetValue(model);
+            CaptionServer.Serve(options, [() => CaptioningTask.Load(captioner), .. tasks.Select(t => (Func<ServedTask>)(() => t.Load(parse.GetValue(t.Option))))],
+                Console.Error);
             return 0;
         }));
         return command;

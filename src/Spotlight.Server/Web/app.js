@@ -106,6 +106,7 @@ function showError(text) {
 }
 
 async function caption(file) {
+  if ($("file").disabled) return;
   showError("");
   $("status").textContent = `Captioning ${file.name || "image"}…`;
   const beam = Number($("beam").value) || 3;
@@ -147,6 +148,13 @@ function drawLegend() {
 async function loadCard() {
   try {
     const response = await fetch("/v1/model");
+    if (!response.ok) {
+      // A server started with other models only (translation, inpainting) has no captioner to show.
+      $("model").textContent = "This server does not serve captioning (see /v1/models for what it serves).";
+      $("file").disabled = true;
+      $("drop").classList.add("disabled");
+      return;
+    }
     card = await response.json();
     $("model").textContent = `Model ${card.id}: ${card.grid_height}×${card.grid_width} attention grid, ${card.vocabulary_size} words.`;
     $("beam").max = String(card.limits.max_beam);

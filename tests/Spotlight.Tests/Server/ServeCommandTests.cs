@@ -39,6 +39,24 @@ public class ServeCommandTests(ServerFixture fixture)
         Assert.Contains($"{fixture.ModelPath}: holds a 'captioner', not a 'inpainting'", error);
     }
 
+    [Fact]
+    public void Without_any_model_serve_exits_with_1_as_when_the_captioner_was_required()
+    {
+        var (code, error) = Run(["serve", "--urls", "http://127.0.0.1:0"]);
+        Assert.Equal(1, code);
+        Assert.Contains("Required argument missing for command: 'serve'.", error);
+    }
+
+    [Fact]
+    public void A_task_model_without_a_captioner_is_loaded_as_the_only_model()
+    {
+        // No MODEL: the translator is loaded (and refused for its kind) instead of the command asking for a captioner.
+        var (code, error) = Run(["serve", "--translation-model", fixture.ModelPath, "--urls", "http://127.0.0.1:0"]);
+        Assert.Equal(1, code);
+        Assert.Contains($"{fixture.ModelPath}: holds a 'captioner', not a 'translator'", error);
+        Assert.DoesNotContain("Required argument missing", error);
+    }
+
     private static (int Code, string Error) Run(string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);

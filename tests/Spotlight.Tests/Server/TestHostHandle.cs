@@ -40,6 +40,21 @@ public sealed class TestHostHandle : IAsyncDisposable
         return handle;
     }
 
+    /// <summary>An in-memory server with exactly these tasks (the test disposes them).</summary>
+    public static async Task<TestHostHandle> InMemoryAsync(IEnumerable<ServedTask> tasks, ServerOptions? options = null)
+    {
+        var logs = new LogSink();
+        var app = CaptionServer.Build(options ?? new ServerOptions(), tasks, builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Logging.ClearProviders().AddProvider(logs);
+        });
+        await app.StartAsync();
+        var handle = new TestHostHandle(app, app.GetTestClient(), logs, new Uri("http://localhost/"));
+        await handle.WaitReadyAsync();
+        return handle;
+    }
+
     /// <summary>The server on Kestrel at 127.0.0.1 on a port the OS picks, read back once it listens.</summary>
     public static async Task<TestHostHandle> KestrelAsync(ICaptionBackend backend, ServerOptions? options = null)
     {
@@ -57,7 +72,7 @@ public sealed class TestHostHandle : IAsyncDisposable
     /// <summary>The warm-up decode runs on the model thread after start; readiness says when it is done.</summary>
     public async Task WaitReadyAsync()
     {
-        var batcher = Service<CaptionBatcher>();
+        if (App.Services.GetService<CaptionBatcher>() is not { } batcher) return;   // no captioner: nothing warms up
         for (int i = 0; i < 400 && !batcher.IsReady && batcher.WarmUpError is null; i++) await Task.Delay(25);
     }
 
