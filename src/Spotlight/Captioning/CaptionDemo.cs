@@ -1,7 +1,6 @@
 using Spotlight.Checkpoints;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Spotlight.Captioning.Data;
 using Spotlight.Captioning.Data.Synthetic;
@@ -63,7 +62,7 @@ public static class CaptionDemo
     {
         string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
         var html = new StringBuilder("<table><tr><th>metric</th><th>test</th></tr>");
-        void Row(string name, string value) => html.Append($"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{value}</td></tr>");
+        void Row(string name, string value) => html.Append($"<tr><td>{Reports.HtmlPage.Escape(name)}</td><td>{value}</td></tr>");
         Row("BLEU-1", F(s.Bleu1)); Row("BLEU-2", F(s.Bleu2)); Row("BLEU-3", F(s.Bleu3)); Row("BLEU-4", F(s.Bleu4));
         if (s.Meteor is double m) Row("METEOR", F(m));
         Row("ROUGE-L", F(s.RougeL)); Row("CIDEr-D", F(s.CiderD));

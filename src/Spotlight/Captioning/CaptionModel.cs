@@ -68,47 +68,22 @@ public sealed class CaptionModel : IDisposable
     public string? SummaryJson { get; set; }
     public CaptionerConfig Config => Network.Config;
 
-    public void Save(string path)
-    {
-        var blobs = new Dictionary<string, string>
-        {
-            ["config"] = JsonSerializer.Serialize(Config, Json),
-            ["vocabulary"] = Vocabulary.ToJson(),
-            ["preprocessing"] = JsonSerializer.Serialize(Preprocessing, Json),
-        };
-        if (SummaryJson is not null) blobs["training_summary"] = SummaryJson;
-        ModelFile.Save(path, Kind, Network, blobs);
-    }
+    private static readonly TaskModelFile<CaptionerConfig> FileFormat = new(Kind, Json);
 
-    public static CaptionModel Load(string path)
+    public void Save(string path) => FileFormat.Save(path, Network, Config, SummaryJson, new Dictionary<string, string>
     {
-        var file = ModelFile.Load(path, Kind);
-        var config = Deserialize<CaptionerConfig>(file.Blobs, "config", path);
-        var preprocessing = Deserialize<ImagePreprocessing>(file.Blobs, "preprocessing", path);
-        if (!file.Blobs.TryGetValue("vocabulary", out var vocabularyJson))
-            throw new SpotlightException($"{path}: model file has no vocabulary");
-        var vocabulary = Vocabulary.FromJson(vocabularyJson);
-        if (vocabulary.Count != config.VocabSize)
-            throw new SpotlightException($"{path}: vocabulary has {vocabulary.Count} tokens but the config says {config.VocabSize}");
-        var network = new Captioner(config);
-        file.LoadInto(network);
-        network.eval();
-        file.Blobs.TryGetValue("training_summary", out var summary);
-        return new CaptionModel(network, vocabulary, preprocessing, summary);
-    }
+        ["vocabulary"] = Vocabulary.ToJson(),
+        ["preprocessing"] = JsonSerializer.Serialize(Preprocessing, Json),
+    });
 
-    private static T Deserialize<T>(IReadOnlyDictionary<string, string> blobs, string name, string path)
+    public static CaptionModel Load(string path) => FileFormat.Load(path, file =>
     {
-        if (!blobs.TryGetValue(name, out var json)) throw new SpotlightException($"{path}: model file has no {name}");
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new SpotlightException($"{path}: {name} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new SpotlightException($"{path}: {name} is not valid: {e.Message}");
-        }
-    }
+        var preprocessing = file.Read<ImagePreprocessing>("preprocessing");
+        var vocabulary = Vocabulary.FromJson(file.File.Blob("vocabulary"));
+        if (vocabulary.Count != file.Config.VocabSize)
+            throw new SpotlightException($"{path}: vocabulary has {vocabulary.Count} tokens but the config says {file.Config.VocabSize}");
+        return new CaptionModel(file.Network(config => new Captioner(config)), vocabulary, preprocessing, file.Summary);
+    });
 
     /// <summary>Decodes, preprocesses and captions image files; the first unreadable file stops with its name.</summary>
     public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions options)

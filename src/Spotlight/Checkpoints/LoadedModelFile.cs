@@ -31,6 +31,9 @@ public sealed class LoadedModelFile : IDisposable
         Blobs = blobs;
     }
 
+    /// <summary>The training summary's JSON, under its name or the older inpainting one; null when the file has none.</summary>
+    public string? Summary => Blobs.GetValueOrDefault(ModelFile.SummaryBlob) ?? Blobs.GetValueOrDefault(ModelFile.OldSummaryBlob);
+
     /// <summary>The JSON text of a blob the caller needs; a file without it is a user-facing error.</summary>
     public string Blob(string name) =>
         Blobs.TryGetValue(name, out var json) ? json : throw new SpotlightException($"{Path}: has no '{name}' entry");
@@ -39,16 +42,18 @@ public sealed class LoadedModelFile : IDisposable
     /// Deserializes a blob into a type the caller chooses (typically a config record). The file never picks a
     /// type, so nothing in it can make code run.
     /// </summary>
-    public T ReadBlob<T>(string name, JsonSerializerOptions? options = null)
+    public T ReadBlob<T>(string name, JsonSerializerOptions? options = null) => ReadBlob<T>(Path, Blobs, name, options);
+
+    internal static T ReadBlob<T>(string path, IReadOnlyDictionary<string, string> blobs, string name, JsonSerializerOptions? options)
     {
+        if (!blobs.TryGetValue(name, out var json)) throw new SpotlightException($"{path}: has no '{name}' entry");
         try
         {
-            return JsonSerializer.Deserialize<T>(Blob(name), options)
-                ?? throw new SpotlightException($"{Path}: '{name}' is null");
+            return JsonSerializer.Deserialize<T>(json, options) ?? throw new SpotlightException($"{path}: '{name}' is null");
         }
         catch (JsonException e)
         {
-            throw new SpotlightException($"{Path}: '{name}' does not describe a {typeof(T).Name} ({SafeTensorsHeader.OneLine(e.Message)})");
+            throw new SpotlightException($"{path}: '{name}' does not describe a {typeof(T).Name} ({SafeTensorsHeader.OneLine(e.Message)})");
         }
     }
 

@@ -16,6 +16,10 @@ public static class ModelFile
     public const string FormatVersion = "1";
     public const string Extension = ".spotlight";
     public const string ConfigBlob = "config";
+    /// <summary>The training summary (data, steps, validation scores) that model cards show.</summary>
+    public const string SummaryBlob = "training_summary";
+    /// <summary>The summary's name in inpainting files written before <see cref="TaskModelFile{TConfig}"/>; read, never written.</summary>
+    public const string OldSummaryBlob = "summary";
 
     internal const string FormatKey = "format";
     internal const string FormatVersionKey = "format_version";

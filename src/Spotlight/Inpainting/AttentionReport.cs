@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Spotlight.IO;
+using Spotlight.Reports;
 using Spotlight.Vision;
 
 namespace Spotlight.Inpainting;
@@ -24,24 +25,16 @@ public static class AttentionReport
             ["offset-flow.png"] = Png(map.OffsetFlow(result.Composite)),
         };
         foreach (var (name, bytes) in pngs) AtomicFile.WriteAllBytes(Path.Combine(directory, name), bytes, flushToDisk: false);
-        AtomicFile.WriteAllText(Path.Combine(directory, "attention.html"), Page(map, pngs));
+        Page(map, pngs).Write(Path.Combine(directory, "attention.html"));
     }
 
-    public static byte[] Png(RgbImage image)
-    {
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0; i < image.Width * image.Height; i++)
-        {
-            Array.Copy(image.Data, 3 * i, rgba, 4 * i, 3);
-            rgba[4 * i + 3] = 255;
-        }
-        using var bitmap = PixelOps.ToBitmap(rgba, image.Width, image.Height);
-        return PngFile.Encode(bitmap);
-    }
+    /// <summary>The image as PNG bytes (<see cref="PngFile.Encode(RgbImage)"/>; kept here for the server and existing callers).</summary>
+    public static byte[] Png(RgbImage image) => PngFile.Encode(image);
 
-    public static string DataUri(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
+    /// <summary>A PNG as a data URI (<see cref="Reports.DataUri"/>; kept here for existing callers).</summary>
+    public static string DataUri(byte[] png) => Reports.DataUri.Png(png);
 
-    private static string Page(AttentionMap map, IReadOnlyDictionary<string, byte[]> pngs)
+    private static HtmlPage Page(AttentionMap map, IReadOnlyDictionary<string, byte[]> pngs)
     {
         var json = new StringBuilder("{");
         bool first = true;
@@ -54,22 +47,20 @@ public static class AttentionReport
             json.Append(']');
         }
         json.Append('}');
-        int zoom = Math.Max(1, 384 / map.ImageSize);
-        return $$"""
-<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>Spotlight inpainting: attention sources</title>
-<style>body{font-family:sans-serif;margin:1.5em}figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}
-canvas,img{image-rendering:pixelated;border:1px solid #999}figcaption{font-size:90%;color:#444}</style></head>
-<body>
-<h1>Where the attention copied from</h1>
-<p>Finest attention-transfer step (PEN-Net ATN, contextual attention of DeepFill v1): a {{map.GridSize}}×{{map.GridSize}}
-grid, one cell = {{map.CellPixels}}×{{map.CellPixels}} pixels. Click a pixel inside the hole: the right picture shows the
-weights of its sources (brighter = more weight, scaled to the largest).</p>
-<figure><canvas id="filled" width="{{map.ImageSize * zoom}}" height="{{map.ImageSize * zoom}}"></canvas><figcaption>filled (click a hole pixel)</figcaption></figure>
-<figure><canvas id="heat" width="{{map.ImageSize * zoom}}" height="{{map.ImageSize * zoom}}"></canvas><figcaption id="caption">source heatmap</figcaption></figure>
-<figure><img src="{{DataUri(pngs["masked.png"])}}" width="{{map.ImageSize * zoom}}"><figcaption>input with hole</figcaption></figure>
-<figure><img src="{{DataUri(pngs["offset-flow.png"])}}" width="{{map.ImageSize * zoom}}"><figcaption>offset flow (hue = direction, saturation = distance)</figcaption></figure>
-<script>
+        int zoom = Math.Max(1, 384 / map.ImageSize), side = map.ImageSize * zoom;
+        return new HtmlPage("Spotlight inpainting: attention sources")
+            .Heading("Where the attention copied from")
+            .Paragraph($"Finest attention-transfer step (PEN-Net ATN, contextual attention of DeepFill v1): a {map.GridSize}×{map.GridSize} " +
+                $"grid, one cell = {map.CellPixels}×{map.CellPixels} pixels. Click a pixel inside the hole: the right picture shows the " +
+                "weights of its sources (brighter = more weight, scaled to the largest).")
+            .Markup($"""
+<figure><canvas id="filled" width="{side}" height="{side}"></canvas><figcaption>filled (click a hole pixel)</figcaption></figure>
+<figure><canvas id="heat" width="{side}" height="{side}"></canvas><figcaption id="caption">source heatmap</figcaption></figure>
+<figure><img class="pixels framed" src="{DataUri(pngs["masked.png"])}" width="{side}"><figcaption>input with hole</figcaption></figure>
+<figure><img class="pixels framed" src="{DataUri(pngs["offset-flow.png"])}" width="{side}"><figcaption>offset flow (hue = direction, saturation = distance)</figcaption></figure>
+""")
+            .Script(ColormapScript.Viridis())
+            .Script($$"""
 const sources = {{json}};
 const grid = {{map.GridSize}}, zoom = {{zoom}}, cell = {{map.CellPixels}} * zoom;
 const img = new Image();
@@ -78,9 +69,6 @@ const filled = document.getElementById('filled').getContext('2d');
 const heat = document.getElementById('heat').getContext('2d');
 filled.imageSmoothingEnabled = false; heat.imageSmoothingEnabled = false;
 img.onload = () => { filled.drawImage(img, 0, 0, img.width * zoom, img.height * zoom); heat.drawImage(img, 0, 0, img.width * zoom, img.height * zoom); };
-function viridis(t) { const s = [[68,1,84],[59,82,139],[33,145,140],[94,201,98],[253,231,37]];
-  const p = Math.min(0.9999, Math.max(0, t)) * (s.length - 1), i = Math.floor(p), f = p - i;
-  return s[i].map((c, k) => Math.round(c + (s[i + 1][k] - c) * f)); }
 document.getElementById('filled').addEventListener('click', e => {
   const r = e.target.getBoundingClientRect();
   const qx = Math.floor((e.clientX - r.left) / cell), qy = Math.floor((e.clientY - r.top) / cell);
@@ -97,8 +85,6 @@ document.getElementById('filled').addEventListener('click', e => {
   heat.strokeStyle = 'red'; heat.lineWidth = 2; heat.strokeRect(qx * cell, qy * cell, cell, cell);
   document.getElementById('caption').textContent = 'sources of cell (' + qx + ', ' + qy + '), strongest weight ' + max.toFixed(3);
 });
-</script>
-</body></html>
-""";
+""");
     }
 }

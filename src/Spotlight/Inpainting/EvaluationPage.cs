@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using Spotlight.IO;
+using Spotlight.Reports;
 using Spotlight.Vision;
 
 namespace Spotlight.Inpainting;
@@ -11,29 +10,23 @@ public static class EvaluationPage
 {
     public static void Write(string path, InpaintingEvaluationResult result, string title)
     {
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>");
-        html.Append("<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:1.5em}")
-            .Append("td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th{background:#eee}")
-            .Append("img{width:128px;height:128px;image-rendering:pixelated}td.l{text-align:left}</style></head><body>");
-        html.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>");
-        html.Append("<p>Masks: ").Append(result.Masks).Append(". Hole MAE×100 on [0,1] over hole pixels; PSNR and SSIM on the whole composited image; SSIM window ")
-            .Append(result.Ssim.Describe()).Append(result.HasPenNetSsim ? "; SSIM-51 uses PEN-Net's uniform 51×51 window" : "").Append(".</p>");
-        html.Append(Table(result));
-        html.Append("<h2>Examples</h2><table><tr><th>image</th><th>input</th>");
-        foreach (var m in result.Methods) html.Append("<th>").Append(WebUtility.HtmlEncode(m)).Append("</th>");
+        var page = new HtmlPage(title).Heading(title);
+        page.Paragraph($"Masks: {result.Masks}. Hole MAE×100 on [0,1] over hole pixels; PSNR and SSIM on the whole composited image; SSIM window " +
+            $"{result.Ssim.Describe()}{(result.HasPenNetSsim ? "; SSIM-51 uses PEN-Net's uniform 51×51 window" : "")}.");
+        page.Markup(Table(result));
+        var html = new StringBuilder("<h2>Examples</h2><table><tr><th>image</th><th>input</th>");
+        foreach (var m in result.Methods) html.Append("<th>").Append(HtmlPage.Escape(m)).Append("</th>");
         html.Append("<th>ground truth</th></tr>");
         foreach (var ex in result.Examples)
         {
             var masked = Masked(ex);
-            html.Append("<tr><td class=\"l\">").Append(WebUtility.HtmlEncode(ex.Name)).Append("<br>hole ")
+            html.Append("<tr><td class=\"l\">").Append(HtmlPage.Escape(ex.Name)).Append("<br>hole ")
                 .Append((ex.Hole.Ratio * 100).ToString("F1", CultureInfo.InvariantCulture)).Append("%</td>");
             foreach (var image in new[] { masked }.Concat(ex.Filled).Append(ex.Truth))
-                html.Append("<td><img src=\"").Append(AttentionReport.DataUri(AttentionReport.Png(image))).Append("\"></td>");
+                html.Append("<td><img class=\"example\" src=\"").Append(DataUri.Png(image)).Append("\"></td>");
             html.Append("</tr>");
         }
-        html.Append("</table></body></html>");
-        AtomicFile.WriteAllText(path, html.ToString());
+        page.Markup(html.Append("</table>").ToString()).Write(path);
     }
 
     /// <summary>
@@ -74,7 +67,7 @@ public static class EvaluationPage
         foreach (var group in result.Rows.GroupBy(r => r.Bin?.ToString() ?? "all"))
             foreach (var row in group)
             {
-                html.Append("<tr><td class=\"l\">").Append(group.Key).Append("</td><td class=\"l\">").Append(WebUtility.HtmlEncode(row.Method))
+                html.Append("<tr><td class=\"l\">").Append(group.Key).Append("</td><td class=\"l\">").Append(HtmlPage.Escape(row.Method))
                     .Append("</td><td>").Append(row.Images).Append("</td><td>").Append(F(row.HoleMae100, 2)).Append("</td><td>")
                     .Append(F(row.Psnr, 2)).Append("</td><td>").Append(F(row.Ssim, 4)).Append("</td>");
                 if (result.HasPenNetSsim) html.Append("<td>").Append(row.SsimPenNet is double s ? F(s, 4) : "").Append("</td>");

@@ -34,35 +34,27 @@ public sealed class InpaintingModel : IDisposable
     public InpaintingConfig Config => Network.Config;
     public int ImageSize => Config.ImageSize;
 
-    /// <summary>JSON written into the file's "summary" entry (training data, steps, validation scores).</summary>
+    /// <summary>JSON written into the file's "training_summary" entry (training data, steps, validation scores).</summary>
     public string? SummaryJson { get; set; }
 
     public static InpaintingModel Create(InpaintingConfig config) => new(new InpaintingNet(config));
 
-    public void Save(string path)
-    {
-        var blobs = new Dictionary<string, string> { [ModelFile.ConfigBlob] = JsonSerializer.Serialize(Config, Json) };
-        if (SummaryJson is not null) blobs["summary"] = SummaryJson;
-        ModelFile.Save(path, Kind, Network, blobs);
-    }
+    private static readonly TaskModelFile<InpaintingConfig> FileFormat = new(Kind, Json);
 
-    public static InpaintingModel Load(string path)
+    public void Save(string path) => FileFormat.Save(path, Network, Config, SummaryJson);
+
+    public static InpaintingModel Load(string path) => FileFormat.Load(path, file =>
     {
-        using var file = ModelFile.Load(path, Kind);
-        var config = file.ReadBlob<InpaintingConfig>(ModelFile.ConfigBlob, Json);
         try
         {
-            config.Validate();
+            file.Config.Validate();
         }
         catch (SpotlightException e)
         {
             throw new SpotlightException($"{path}: {e.Message}");
         }
-        var network = new InpaintingNet(config);
-        file.LoadInto(network);
-        network.eval();
-        return new InpaintingModel(network) { SummaryJson = file.Blobs.GetValueOrDefault("summary") };
-    }
+        return new InpaintingModel(file.Network(config => new InpaintingNet(config))) { SummaryJson = file.Summary };
+    });
 
     /// <summary>Fills one image of the model's size. The composite's known pixels are the input's bytes, unchanged.</summary>
     public InpaintingResult Fill(RgbImage image, HoleMask hole, bool keepAttention = false)

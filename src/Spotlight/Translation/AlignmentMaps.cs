@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text;
 using SkiaSharp;
+using Spotlight.Reports;
 
 namespace Spotlight.Translation;
 
@@ -18,20 +18,18 @@ public static class AlignmentMaps
     public static string Write(string directory, IReadOnlyList<TranslationResult> results)
     {
         Directory.CreateDirectory(directory);
-        var html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Alignment maps</title>" +
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}td,th{padding:2px 4px;text-align:center}" +
-            "th.row{text-align:right}figure{margin:0 0 3em 0}</style></head><body><h1>Alignment maps</h1>");
+        var html = new StringBuilder();
         for (int i = 0; i < results.Count; i++)
         {
             var result = results[i];
             var best = result.Best;
-            html.Append($"<figure><p><b>source:</b> {Enc(result.Source)}<br><b>translation:</b> {Enc(best.Text)} " +
+            html.Append($"<figure class=\"alignment\"><p><b>source:</b> {Enc(result.Source)}<br><b>translation:</b> {Enc(best.Text)} " +
                 $"<small>(log p = {best.LogProb:F2})</small></p>");
             if (best.Attention is null) { html.Append("<p>This model has no attention.</p></figure>"); continue; }
             var targetPieces = best.Pieces.Concat(best.Finished ? ["<end>"] : []).ToList();
             var name = $"sentence{i:D4}.png";
             WritePng(Path.Combine(directory, name), result.SourcePieces, targetPieces, best.Attention);
-            html.Append($"<img src=\"{name}\" alt=\"attention of sentence {i + 1}\"><table><tr><th></th>");
+            html.Append($"<img src=\"{name}\" alt=\"attention of sentence {i + 1}\"><table class=\"alignment\"><tr><th></th>");
             foreach (var s in result.SourcePieces) html.Append($"<th>{Enc(s)}</th>");
             html.Append("</tr>");
             for (int t = 0; t < best.Attention.Length; t++)
@@ -47,10 +45,7 @@ public static class AlignmentMaps
             }
             html.Append("</table></figure>");
         }
-        html.Append("</body></html>");
-        var index = Path.Combine(directory, "index.html");
-        IO.AtomicFile.WriteAllText(index, html.ToString());
-        return index;
+        return new HtmlPage("Alignment maps").Heading("Alignment maps").Markup(html.ToString()).Write(Path.Combine(directory, "index.html"));
     }
 
     /// <summary>One heatmap: rows = target subwords, columns = source subwords, weights in [0, 1].</summary>
@@ -88,5 +83,5 @@ public static class AlignmentMaps
         IO.AtomicFile.WriteAllBytes(path, data.AsSpan());
     }
 
-    private static string Enc(string text) => WebUtility.HtmlEncode(text);
+    private static string Enc(string text) => HtmlPage.Escape(text);
 }

@@ -101,25 +101,15 @@ public sealed class Translator : IDisposable
         }
     }
 
-    public void Save(string path)
-    {
-        var blobs = Subwords.ToBlobs();
-        blobs[ModelFile.ConfigBlob] = JsonSerializer.Serialize(Config, Json);
-        if (SummaryJson is not null) blobs["training_summary"] = SummaryJson;
-        ModelFile.Save(path, Kind, Network, blobs);
-    }
+    private static readonly TaskModelFile<TranslatorConfig> FileFormat = new(Kind, Json);
 
-    public static Translator Load(string path, Device? device = null)
+    public void Save(string path) => FileFormat.Save(path, Network, Config, SummaryJson, Subwords.ToBlobs());
+
+    public static Translator Load(string path, Device? device = null) => FileFormat.Load(path, file =>
     {
-        using var file = ModelFile.Load(path, Kind);
-        var config = file.ReadBlob<TranslatorConfig>(ModelFile.ConfigBlob, Json);
-        var subwords = Subwords.FromBlobs(file.Blobs, path);
-        var network = Seq2SeqModel.Create(config);
-        if (device is not null) network.to(device);
-        file.LoadInto(network);
-        network.eval();
-        return new Translator(network, subwords) { SummaryJson = file.Blobs.GetValueOrDefault("training_summary") };
-    }
+        var subwords = Subwords.FromBlobs(file.File.Blobs, path);
+        return new Translator(file.Network(Seq2SeqModel.Create, device), subwords) { SummaryJson = file.Summary };
+    });
 
     public void Dispose() => Network.Dispose();
 }

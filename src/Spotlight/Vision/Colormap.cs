@@ -2,7 +2,8 @@ namespace Spotlight.Vision;
 
 /// <summary>
 /// Viridis (the matplotlib default, perceptually uniform and readable in greyscale), approximated by linear
-/// interpolation between nine of its published stops.
+/// interpolation between nine of its published stops. The one colormap: PNG overlays use it, and pages draw with a
+/// table made from it (<see cref="Reports.ColormapScript"/>).
 /// </summary>
 public static class Colormap
 {

@@ -65,12 +65,10 @@ public static class EncoderWeights
     /// <summary>What an encoder file says about itself.</summary>
     public sealed record Description(string Arch, double Alpha, int Classes, string Source, string? SourceSha256 = null, string? Package = null);
 
-    public static void Save(string path, nn.Module module, Description description, IReadOnlyList<string>? labels)
-    {
-        var blobs = new Dictionary<string, string> { [ModelFile.ConfigBlob] = JsonSerializer.Serialize(description) };
-        if (labels is not null) blobs["labels"] = JsonSerializer.Serialize(labels);
-        ModelFile.Save(path, Kind, module, blobs);
-    }
+    private static readonly TaskModelFile<Description> FileFormat = new(Kind);
+
+    public static void Save(string path, nn.Module module, Description description, IReadOnlyList<string>? labels) =>
+        FileFormat.Save(path, module, description, blobs: labels is null ? null : new Dictionary<string, string> { ["labels"] = JsonSerializer.Serialize(labels) });
 
     /// <summary>Reads and verifies an encoder file; the caller disposes it.</summary>
     public static (Description Description, LoadedModelFile File) Open(string path)
@@ -88,20 +86,7 @@ public static class EncoderWeights
     }
 
     /// <summary>What an encoder file holds, from its header alone (the weights are read and verified when loaded).</summary>
-    public static Description Describe(string path)
-    {
-        var (kind, blobs, _) = ModelFile.Inspect(path);
-        if (kind != Kind) throw new SpotlightException($"{path}: holds a '{kind}', not a '{Kind}'");
-        if (!blobs.TryGetValue(ModelFile.ConfigBlob, out var json)) throw new SpotlightException($"{path}: has no 'config' entry");
-        try
-        {
-            return JsonSerializer.Deserialize<Description>(json) ?? throw new SpotlightException($"{path}: 'config' is null");
-        }
-        catch (JsonException e)
-        {
-            throw new SpotlightException($"{path}: 'config' does not describe an encoder ({SafeTensorsHeader.OneLine(e.Message)})");
-        }
-    }
+    public static Description Describe(string path) => FileFormat.Inspect(path).Config;
 
     /// <summary>Copies the file's trunk weights into <paramref name="encoder"/> (a head in the file is ignored).</summary>
     public static string LoadInto(string path, nn.Module encoder, PretrainedEncoderConfig config)
