@@ -55,13 +55,12 @@ public static class InpaintCommand
         var images = new Option<string?>("--images") { Description = "folder of photos (splits by position: 8/10 train, 1/10 val, 1/10 test)" };
         var synthetic = new Option<bool>("--synthetic") { Description = "train on the generated repetitive textures instead" };
         var syntheticCount = new Option<int>("--synthetic-count") { Description = "number of synthetic training textures", DefaultValueFactory = _ => 4000 };
-        var output = new Option<string>("--out") { Description = "best model (validation PSNR); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it", Required = true };
+        var run = new TrainingOptions("best model (validation PSNR); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
+            learningRate: 5e-4, batchSize: 16);
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 64 };
         size.AcceptOnlyFromAmong("64", "128");
         var masks = new Option<string>("--masks") { Description = "mask families to train on: centre,boxes,strokes", DefaultValueFactory = _ => "centre,boxes,strokes" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20_000 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 5e-4 };
         var channels = new Option<int>("--channels") { Description = "channels of the first level (doubling, capped at 4×)", DefaultValueFactory = _ => 32 };
         var gated = new Option<bool>("--gated") { Description = "gated convolutions (DeepFill v2) instead of plain ones" };
         var noAttention = new Option<bool>("--no-attention") { Description = "identity skips: the ablation without attention transfer" };
@@ -70,22 +69,21 @@ public static class InpaintCommand
         var discounted = new Option<bool>("--discounted-l1") { Description = "spatially discounted hole L1 (DeepFill v1, γ = 0.9)" };
         var gan = new Option<double>("--gan-weight") { Description = "hinge-GAN weight (0 = off)", DefaultValueFactory = _ => 0 };
         var validateEvery = new Option<int>("--validate-every") { DefaultValueFactory = _ => 500 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
-        var resume = new Option<string?>("--resume") { Description = "continue from a .checkpoint file" };
-        var minutes = new Option<double?>("--minutes") { Description = "stop after this many minutes" };
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a PEN-Net-style inpainting network on photos or synthetic textures.")
         {
-            images, synthetic, syntheticCount, output, size, masks, steps, batch, lr, channels, gated, noAttention, noFuse,
-            crossScale, discounted, gan, validateEvery, seed, resume, minutes, threads,
+            images, synthetic, syntheticCount, size, masks, steps, channels, gated, noAttention, noFuse,
+            crossScale, discounted, gan, validateEvery, threads,
         };
+        run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var settings = run.Read(parse);
             var folder = parse.GetValue(images);
             if ((folder is null) == !parse.GetValue(synthetic)) throw new SpotlightException("give exactly one of --images DIR or --synthetic");
             int s = parse.GetValue(size);
-            long dataSeed = parse.GetValue(seed);
+            long dataSeed = settings.Seed;
             var train = InpaintingImages.Load(folder, "train", s, parse.GetValue(syntheticCount), dataSeed);
             var validation = InpaintingImages.Load(folder, "val", s, 64, dataSeed, maxImages: 64);
             int c = parse.GetValue(channels);
@@ -94,14 +92,13 @@ public static class InpaintCommand
                 new ContextualAttentionOptions(Fuse: !parse.GetValue(noFuse), CrossScales: parse.GetValue(crossScale) ? [0.5] : null));
             var options = new InpaintingTrainingOptions
             {
-                Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = dataSeed,
+                Steps = parse.GetValue(steps), BatchSize = settings.BatchSize!.Value, LearningRate = settings.LearningRate, Seed = dataSeed,
                 Masks = MaskGenerator.ParseFamilies(parse.GetValue(masks)!), ValidateEvery = parse.GetValue(validateEvery),
                 Loss = new InpaintingLossWeights(Adversarial: parse.GetValue(gan), SpatialDiscount: parse.GetValue(discounted)),
-                TimeBudget = parse.GetValue(minutes) is double min ? TimeSpan.FromMinutes(min) : null,
+                TimeBudget = settings.TimeBudget,
             };
             AnsiConsole.MarkupLine($"training on {train.Count} images ({Markup.Escape(train.Source)}), validating on {validation.Count}");
-            var modelPath = parse.GetValue(output)!;
-            var resumeFrom = parse.GetValue(resume);
+            var (modelPath, resumeFrom) = (settings.ModelPath, settings.Resume);
             var result = TrainingProgress.Run<InpaintingStepReport, InpaintingValidationReport, InpaintingTrainingResult>(0, display =>
                 TrainingRun.WithLog(modelPath, resumeFrom is not null,
                     observer => new InpaintingTrainer(train, validation, config, options, observer).Train(modelPath, resumeFrom),

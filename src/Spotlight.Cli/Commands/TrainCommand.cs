@@ -14,19 +14,16 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "data set: a folder (from `spotlight data synth`, or Flickr8k/30k token and split files) or a COCO/Karpathy JSON file", Required = true };
-        var output = new Option<string>("--out") { Description = "model file to write (best on validation); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it", Required = true };
+        var run = new TrainingOptions("model file to write (best on validation); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
+            learningRate: 2e-3, batchSize: 64);
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 2e-3 };
+        var warmup = new Option<int>("--warmup") { Description = "linear learning-rate warm-up over this many steps (0 = none)", DefaultValueFactory = _ => 0 };
         var attention = new Option<string>("--attention") { Description = "additive | scaled-dot | multi-head", DefaultValueFactory = _ => "additive" };
         attention.AcceptOnlyFromAmong("additive", "scaled-dot", "multi-head");
         var decoder = new Option<string>("--decoder") { Description = "lstm | gru", DefaultValueFactory = _ => "lstm" };
         decoder.AcceptOnlyFromAmong("lstm", "gru");
         var optimizer = new Option<string>("--optimizer") { Description = "adam | rmsprop", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "rmsprop");
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
-        var resume = new Option<string?>("--resume") { Description = "continue from a .checkpoint file" };
-        var minutes = new Option<double?>("--minutes") { Description = "stop training after this many minutes" };
         var lambda = new Option<float>("--attention-penalty") { Description = "λ of the doubly stochastic attention penalty (Xu et al. eq. 14)", DefaultValueFactory = _ => new CaptionerConfig(5).DoublyStochasticLambda };
         var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
         init.AcceptOnlyFromAmong("mean", "learned");
@@ -52,13 +49,15 @@ public static class TrainCommand
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell).")
         {
-            data, output, epochs, batch, lr, attention, decoder, optimizer, seed, resume, minutes, lambda, init, threads,
+            data, epochs, warmup, attention, decoder, optimizer, lambda, init, threads,
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
             embed, hidden, attentionDim, dropout, maxLength, runtime,
         };
+        run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var settings = run.Read(parse);
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(format));
             foreach (var warning in dataset.Warnings) CommonOptions.Notice(warning);
             var defaults = new CaptionerConfig(VocabSize: 5);
@@ -90,11 +89,12 @@ public static class TrainCommand
             }
             var options = new CaptionTrainingOptions
             {
-                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Epochs = parse.GetValue(epochs), BatchSize = settings.BatchSize!.Value, LearningRate = settings.LearningRate,
+                WarmupSteps = parse.GetValue(warmup),
                 Optimizer = parse.GetValue(optimizer) == "rmsprop" ? OptimizerKind.RmsProp : OptimizerKind.Adam,
-                Seed = parse.GetValue(seed),
+                Seed = settings.Seed,
                 ScoringTokenizer = PtbTokenizer.Instance,
-                TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
+                TimeBudget = settings.TimeBudget,
                 EncoderWeights = weights,
                 FeatureCache = parse.GetValue(cache),
                 EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!),
@@ -103,7 +103,7 @@ public static class TrainCommand
                 MinWordCount = parse.GetValue(minCount),
                 Sampling = parse.GetValue(sampling) == "every" ? CaptionSampling.EveryCaption : CaptionSampling.OneCaptionPerImage,
             };
-            var result = TrainAndReport(dataset, config, options, parse.GetValue(output)!, parse.GetValue(resume));
+            var result = TrainAndReport(dataset, config, options, settings.ModelPath, settings.Resume);
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (CIDEr-D {result.BestScore:F3}); {Markup.Escape(result.StopReason)}");
             return 0;
         }));

@@ -69,7 +69,8 @@ public static class TranslateCommand
         var pair = new Option<string>("--pair") { Description = "languages for --multi30k, SRC-TGT", DefaultValueFactory = _ => "de-en" };
         var validSrc = new Option<string?>("--valid-src");
         var validTgt = new Option<string?>("--valid-tgt");
-        var output = new Option<string>("--out") { Description = "model file (best validation BLEU); .last, .avg, .checkpoint, .log.jsonl go beside it", Required = true };
+        var run = new TrainingOptions("model file (best validation BLEU); .last, .avg, .checkpoint, .log.jsonl, .curves.png go beside it",
+            learningRate: 1e-3, batchSize: null);
         var arch = new Option<string>("--arch") { Description = "rnnsearch | luong | transformer | noattn", DefaultValueFactory = _ => "rnnsearch" };
         arch.AcceptOnlyFromAmong("rnnsearch", "luong", "transformer", "noattn");
         var cell = new Option<string>("--cell") { Description = "gru | lstm (RNN models)", DefaultValueFactory = _ => "gru" };
@@ -87,33 +88,31 @@ public static class TranslateCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 20 };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 4096 };
         var maxSentences = new Option<int>("--max-sentences") { DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3 };
         var schedule = new Option<string>("--schedule") { Description = "inverse-sqrt | plateau | constant", DefaultValueFactory = _ => "inverse-sqrt" };
         schedule.AcceptOnlyFromAmong("inverse-sqrt", "plateau", "constant");
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 1000 };
         var smoothing = new Option<double>("--label-smoothing") { DefaultValueFactory = _ => 0.1 };
         var clip = new Option<double>("--clip") { DefaultValueFactory = _ => 1.0 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
         var average = new Option<int>("--average-last") { Description = "average the models of the last N epochs into .avg.spotlight", DefaultValueFactory = _ => 0 };
         var validBeam = new Option<int>("--valid-beam") { DefaultValueFactory = _ => 1 };
         var validSentences = new Option<int>("--valid-sentences") { Description = "0 = all", DefaultValueFactory = _ => 0 };
         var patience = new Option<int>("--patience") { Description = "early stop after this many validations without a better BLEU (0 = never)", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0 };
-        var resume = new Option<string?>("--resume") { Description = "continue from a .checkpoint file" };
-        var minutes = new Option<double?>("--minutes") { Description = "stop after this many minutes of training" };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("train", "Train a translator (RNNsearch, Luong, Transformer or the no-attention baseline).")
         {
-            src, tgt, tsv, columns, multi30k, pair, validSrc, validTgt, output, arch, cell, score, merges, separate, maxLength, dims,
-            dropout, positions, noTie, epochs, maxTokens, maxSentences, lr, schedule, warmup, smoothing, clip, seed, average,
-            validBeam, validSentences, patience, checkpointEvery, resume, minutes, threads, device,
+            src, tgt, tsv, columns, multi30k, pair, validSrc, validTgt, arch, cell, score, merges, separate, maxLength, dims,
+            dropout, positions, noTie, epochs, maxTokens, maxSentences, schedule, warmup, smoothing, clip, average,
+            validBeam, validSentences, patience, checkpointEvery, threads, device,
         };
+        run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            var (train, valid) = LoadData(parse.GetValue(src), parse.GetValue(tgt), parse.GetValue(tsv), parse.GetValue(columns)!,
-                parse.GetValue(multi30k), parse.GetValue(pair)!, parse.GetValue(validSrc), parse.GetValue(validTgt));
+            var settings = run.Read(parse);
+            var (train, valid) = new TranslationDataSource(parse.GetValue(src), parse.GetValue(tgt), parse.GetValue(tsv), parse.GetValue(columns)!,
+                parse.GetValue(multi30k), parse.GetValue(pair)!, parse.GetValue(validSrc), parse.GetValue(validTgt)).Load();
             Report(train);
             var subwords = Subwords.Learn(train.Pairs, parse.GetValue(merges), joint: !parse.GetValue(separate));
             var corpus = SubwordCorpus.Encode(train, subwords, parse.GetValue(maxLength));
@@ -121,7 +120,7 @@ public static class TranslateCommand
                 $"subwords: {subwords.Source.Count} source, {subwords.Target.Count} target ({(subwords.Joint ? "joint" : "separate")})");
             foreach (var issue in corpus.Dropped.Take(3)) Console.Error.WriteLine($"  {issue}");
             var kind = parse.GetValue(arch) switch { "luong" => TranslatorArch.Luong, "transformer" => TranslatorArch.Transformer, "noattn" => TranslatorArch.NoAttention, _ => TranslatorArch.RnnSearch };
-            var config = Size(parse.GetValue(dims)!, kind) with
+            var config = TranslatorConfig.Preset(parse.GetValue(dims)!, kind) with
             {
                 Cell = parse.GetValue(cell) == "lstm" ? RnnCellKind.Lstm : RnnCellKind.Gru,
                 Score = Enum.Parse<LuongScore>(parse.GetValue(score)!, ignoreCase: true),
@@ -132,18 +131,17 @@ public static class TranslateCommand
             var options = new TranslationTrainingOptions
             {
                 Epochs = parse.GetValue(epochs), MaxTokens = parse.GetValue(maxTokens), MaxSentences = parse.GetValue(maxSentences),
-                LearningRate = parse.GetValue(lr), WarmupSteps = parse.GetValue(warmup), LabelSmoothing = parse.GetValue(smoothing),
+                LearningRate = settings.LearningRate, WarmupSteps = parse.GetValue(warmup), LabelSmoothing = parse.GetValue(smoothing),
                 Schedule = parse.GetValue(schedule) switch { "plateau" => ScheduleKind.Plateau, "constant" => ScheduleKind.Constant, _ => ScheduleKind.InverseSqrt },
-                GradientClipNorm = parse.GetValue(clip), Seed = parse.GetValue(seed), AverageLast = parse.GetValue(average),
+                GradientClipNorm = parse.GetValue(clip), Seed = settings.Seed, AverageLast = parse.GetValue(average),
                 ValidationBeam = parse.GetValue(validBeam), ValidationSentences = parse.GetValue(validSentences),
                 EarlyStopPatience = parse.GetValue(patience), CheckpointEvery = parse.GetValue(checkpointEvery),
-                TimeBudget = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
+                TimeBudget = settings.TimeBudget,
                 Device = ComputeDevice.Resolve(ComputeDevice.Parse(parse.GetValue(device)!), CommonOptions.Notice),
             };
-            var modelPath = parse.GetValue(output)!;
             var result = TrainingProgress.Run<TranslationStepReport, TranslationValidationReport, TranslationTrainingResult>(options.Epochs, display =>
-                TrainingRun.WithLog(modelPath, parse.GetValue(resume) is not null,
-                    observer => new TranslationTrainer(subwords, config, options, observer).Train(corpus, valid?.Pairs, modelPath, parse.GetValue(resume)),
+                TrainingRun.WithLog(settings.ModelPath, settings.Resume is not null,
+                    observer => new TranslationTrainer(subwords, config, options, observer).Train(corpus, valid?.Pairs, settings.ModelPath, settings.Resume),
                     TranslationCurves.Write, display));
             Console.WriteLine($"best model: {result.BestModelPath} (validation BLEU {F(result.BestBleu)}); {result.Steps} steps in " +
                 $"{result.Elapsed.TotalMinutes:F1} min; {result.StopReason}{(result.AveragedModelPath is string a ? $"; averaged: {a}" : "")}");
@@ -219,46 +217,12 @@ public static class TranslateCommand
         return command;
     }
 
-    private static (ParallelCorpus Train, ParallelCorpus? Valid) LoadData(string? src, string? tgt, string? tsv, string columns,
-        string? multi30k, string pair, string? validSrc, string? validTgt)
-    {
-        int given = (src is not null || tgt is not null ? 1 : 0) + (tsv is not null ? 1 : 0) + (multi30k is not null ? 1 : 0);
-        if (given != 1) throw new SpotlightException("give the training data one way: --src and --tgt, or --tsv, or --multi30k");
-        if ((src is null) != (tgt is null)) throw new SpotlightException("--src and --tgt go together");
-        if ((validSrc is null) != (validTgt is null)) throw new SpotlightException("--valid-src and --valid-tgt go together");
-        var valid = validSrc is not null ? ParallelCorpus.FromFiles(validSrc, validTgt!) : null;
-        if (multi30k is not null)
-        {
-            var langs = pair.Split('-');
-            if (langs.Length != 2) throw new SpotlightException($"--pair must look like de-en, got '{pair}'");
-            return (ParallelCorpus.FromMulti30k(multi30k, "train", langs[0], langs[1]), valid ?? ParallelCorpus.FromMulti30k(multi30k, "val", langs[0], langs[1]));
-        }
-        if (tsv is not null)
-        {
-            var cols = columns.Split(',');
-            if (cols.Length != 2 || !int.TryParse(cols[0], out var a) || !int.TryParse(cols[1], out var b))
-                throw new SpotlightException($"--tsv-columns must be two indices like 0,1, got '{columns}'");
-            return (ParallelCorpus.FromTsv(tsv, a, b), valid);
-        }
-        return (ParallelCorpus.FromFiles(src!, tgt!), valid);
-    }
-
     private static void Report(ParallelCorpus corpus)
     {
         if (corpus.Issues.Count == 0) return;
         Console.Error.WriteLine($"{corpus.Description}: skipped {corpus.Issues.Count} line(s):");
         foreach (var line in corpus.IssueSummary(5).Split('\n')) Console.Error.WriteLine($"  {line}");
     }
-
-    /// <summary>Model sizes by name; docs/translation.md lists them.</summary>
-    public static TranslatorConfig Size(string name, TranslatorArch arch) => name switch
-    {
-        "tiny" => TranslatorConfig.Tiny(arch),
-        "small" => new TranslatorConfig(arch, EmbedDim: 128, EncoderDim: 128, DecoderDim: 256, AttentionDim: 128, ModelDim: 128,
-            Heads: 4, FeedForwardDim: 512, EncoderLayers: 2, DecoderLayers: 2, Dropout: 0.2),
-        "base" => new TranslatorConfig(arch),
-        _ => throw new SpotlightException($"--size must be tiny, small or base, got '{name}'"),
-    };
 
     private static List<string> ReadLines(string path)
     {

@@ -80,4 +80,14 @@ public sealed record TranslatorConfig(
     {
         if (!ok) throw new SpotlightException($"translator config: {problem}");
     }
+
+    /// <summary>Model sizes by name (the CLI's <c>--size</c>); docs/translation.md lists them.</summary>
+    public static TranslatorConfig Preset(string name, TranslatorArch arch) => name switch
+    {
+        "tiny" => Tiny(arch),
+        "small" => new TranslatorConfig(arch, EmbedDim: 128, EncoderDim: 128, DecoderDim: 256, AttentionDim: 128, ModelDim: 128,
+            Heads: 4, FeedForwardDim: 512, EncoderLayers: 2, DecoderLayers: 2, Dropout: 0.2),
+        "base" => new TranslatorConfig(arch),
+        _ => throw new SpotlightException($"--size must be tiny, small or base, got '{name}'"),
+    };
 }
