@@ -28,22 +28,28 @@ public static class EvalCommand
         var imageRoot = new Option<string?>("--images") { Description = "folder the data set's image names are relative to" };
         var report = new Option<string?>("--report") { Description = "write an HTML page of example captions with per-word attention maps to this folder" };
         var examples = new Option<int>("--examples") { Description = "images in the --report page", DefaultValueFactory = _ => 10 };
+        var instances = new Option<string?>("--instances") { Description = "COCO instances JSON (boxes): play the pointing game on its photos instead (--data is then their folder; no captions needed)" };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown, runtime,
+            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown, runtime, instances,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            if (parse.GetValue(examples) < 0) throw new SpotlightException($"--examples must be 0 or more, got {parse.GetValue(examples)}");
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
+            var decode = new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown));
+            if (parse.GetValue(instances) is string boxes)
+                return Pointing(PointingGame.Run(captioner, PointingGame.LoadInstances(boxes, parse.GetValue(imageRoot) ?? parse.GetValue(data)!), decode),
+                    parse.GetValue(json), $"pointing game on {boxes}, beam {parse.GetValue(beam)}");
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imageRoot), parse.GetValue(format));
             var images = dataset.Split(parse.GetValue(split)!).Images;
             if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");
             var objectsFile = Path.Combine(parse.GetValue(data)!, SyntheticDataset.ObjectsFile);
             var objects = File.Exists(objectsFile) ? SyntheticObjects.Load(objectsFile) : null;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var evaluation = CaptionEvaluation.Evaluate(captioner, images, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)), objects,
+            var evaluation = CaptionEvaluation.Evaluate(captioner, images, decode, objects,
                 tokenizer: PtbTokenizer.Instance);
             if (parse.GetValue(results) is string path) WriteResults(path, evaluation);
             string title = $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}";
@@ -54,11 +60,31 @@ public static class EvalCommand
                 var index = AttentionReport.Write(dir, items, $"{Path.GetFileName(parse.GetValue(model))} on {dataset.Source}, {title}");
                 CommonOptions.Notice($"report: {index}");
             }
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(evaluation.Scores));
+            if (parse.GetValue(json)) Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(evaluation.Scores));
             else AnsiConsole.Write(ScoreTable(evaluation.Scores, $"{title}, {clock.Elapsed.TotalSeconds:F0} s"));
             return 0;
         }));
         return command;
+    }
+
+    private static int Pointing(IReadOnlyList<PointingScore> rows, bool json, string title)
+    {
+        if (json)
+        {
+            Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(rows.Select(r => new
+            {
+                category = r.Category, words = r.Words, hits = r.Hits, accuracy = r.Accuracy, chance = r.Chance, absent = r.Absent,
+            })));
+            return 0;
+        }
+        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);
+        var table = new Table().Title(Markup.Escape(title)).AddColumn("category").AddColumn(new TableColumn("words").RightAligned())
+            .AddColumn(new TableColumn("pointing").RightAligned()).AddColumn(new TableColumn("chance").RightAligned())
+            .AddColumn(new TableColumn("named, absent").RightAligned());
+        foreach (var r in rows)
+            table.AddRow(Markup.Escape(r.Category), r.Words.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), F(r.Chance), r.Absent.ToString(CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        return 0;
     }
 
     public static Table ScoreTable(CaptionScores s, string title)
