@@ -13,7 +13,7 @@ public sealed record InpaintResponse(string ImagePng, double HoleRatio, int Size
 /// <c>spotlight inpaint</c>. Answers the filled PNG, or with <c>?format=json</c> a JSON object holding it (and, with
 /// <c>attention=true</c>, the offset-flow picture of where attention copied from).
 /// </summary>
-public sealed class InpaintService(ServerOptions options, InpaintingBackend backend, AdmissionGate gate)
+public sealed class InpaintService(ServerOptions options, InpaintingBackend backend, AdmissionGate gate) : ITaskService
 {
     public const string MaskField = "mask";
 

@@ -9,7 +9,7 @@ namespace Spotlight.Server;
 public sealed record ServedModelInfo(string Task, string Endpoint, string Id, string File, JsonElement Config);
 
 /// <summary>A translator behind <c>POST /v1/translations</c>.</summary>
-public sealed class TranslationBackend : IDisposable
+public sealed class TranslationBackend : IServedBackend, IDisposable
 {
     public TranslationBackend(Translator translator, string path)
     {
@@ -33,7 +33,7 @@ public sealed class TranslationBackend : IDisposable
 }
 
 /// <summary>An inpainting model behind <c>POST /v1/inpaint</c>.</summary>
-public sealed class InpaintingBackend : IDisposable
+public sealed class InpaintingBackend : IServedBackend, IDisposable
 {
     public InpaintingBackend(InpaintingModel model, string path)
     {

@@ -32,7 +32,7 @@ public sealed record TranslationResponse(IReadOnlyList<TranslationPayload> Trans
 /// <c>POST /v1/translations</c>: the sentences of one request are decoded together in one batched beam search (as
 /// <c>spotlight translate</c> does), one request at a time on the model. Every refusal is a problem+json.
 /// </summary>
-public sealed class TranslationService(ServerOptions options, TranslationBackend backend, AdmissionGate gate)
+public sealed class TranslationService(ServerOptions options, TranslationBackend backend, AdmissionGate gate) : ITaskService
 {
     public const string Example = "{\"text\": \"Ein Hund läuft.\"}";
 

@@ -11,19 +11,16 @@ namespace Spotlight.Server;
 /// Inpainting: <c>POST /v1/inpaint</c> fills the hole (a mask image or <c>?box=</c>) of an image and answers the PNG,
 /// or JSON with <c>?format=json</c> (<see cref="InpaintService"/>), one request at a time on the model.
 /// </summary>
-public sealed class InpaintingTask : ServedTask
+public sealed class InpaintingTask : ExclusiveModelTask<InpaintingBackend, InpaintService>
 {
     public const string TaskName = "inpainting";
     public const string Route = "/v1/inpaint";
-    public const string OperationId = "Inpaint";
-
-    private readonly InpaintingBackend? backend;
-    private InpaintService? service;
+    public const string Operation = "Inpaint";
 
     /// <param name="backend">The inpainting model (the caller owns it); null registers the route without a model (404).</param>
     public InpaintingTask(InpaintingBackend? backend) : this(backend, null) { }
 
-    private InpaintingTask(InpaintingBackend? backend, IDisposable? owned) : base(owned) => this.backend = backend;
+    private InpaintingTask(InpaintingBackend? backend, IDisposable? owned) : base(backend, owned) { }
 
     /// <summary>Loads the inpainting model in <paramref name="path"/> (disposed with the task); null: no model.</summary>
     public static InpaintingTask Load(string? path)
@@ -35,32 +32,15 @@ public sealed class InpaintingTask : ServedTask
 
     public override string Name => TaskName;
     public override string Endpoint => Route;
-    public override ServedModelInfo? Card => backend?.Info;
     public override string NotServedDetail => "this server has no inpainting model; start it with --inpainting-model MODEL";
 
-    public override void Start(IServiceProvider services)
-    {
-        if (backend is not null)
-            service = new InpaintService(services.GetRequiredService<ServerOptions>(), backend, services.GetRequiredService<AdmissionGate>());
-    }
+    protected override InpaintService CreateService(ServerOptions options, InpaintingBackend backend, AdmissionGate gate) => new(options, backend, gate);
 
-    public override void Map(IEndpointRouteBuilder routes)
-    {
-        var options = routes.ServiceProvider.GetRequiredService<ServerOptions>();
-        routes.MapPost(Route, Task<IResult> (HttpContext context) => (service ?? throw NotServed()).HandleAsync(context))
-            .WithName(OperationId)
-            .WithSummary("Fill the hole of an image (mask image or box); answers the PNG, or JSON with format=json.")
-            .Produces(200, contentType: "image/png").Produces<InpaintResponse>()
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
-            .ProducesProblem(429).ProducesProblem(504)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                Describe(operation, options);
-                return Task.CompletedTask;
-            });
-    }
+    protected override string OperationId => Operation;
+    protected override string Summary => "Fill the hole of an image (mask image or box); answers the PNG, or JSON with format=json.";
+    protected override RouteHandlerBuilder Responses(RouteHandlerBuilder route) => route.Produces(200, contentType: "image/png").Produces<InpaintResponse>();
 
-    private static void Describe(OpenApiOperation operation, ServerOptions options)
+    protected override void Describe(OpenApiOperation operation, ServerOptions options)
     {
         operation.Parameters =
         [

@@ -10,19 +10,16 @@ namespace Spotlight.Server;
 /// Translation: <c>POST /v1/translations</c> takes one sentence or a batch as JSON and answers n-best lists with
 /// optional attention over the source subwords (<see cref="TranslationService"/>), one request at a time on the model.
 /// </summary>
-public sealed class TranslationTask : ServedTask
+public sealed class TranslationTask : ExclusiveModelTask<TranslationBackend, TranslationService>
 {
     public const string TaskName = "translation";
     public const string Route = "/v1/translations";
-    public const string OperationId = "CreateTranslation";
-
-    private readonly TranslationBackend? backend;
-    private TranslationService? service;
+    public const string Operation = "CreateTranslation";
 
     /// <param name="backend">The translator (the caller owns it); null registers the route without a model (404).</param>
     public TranslationTask(TranslationBackend? backend) : this(backend, null) { }
 
-    private TranslationTask(TranslationBackend? backend, IDisposable? owned) : base(owned) => this.backend = backend;
+    private TranslationTask(TranslationBackend? backend, IDisposable? owned) : base(backend, owned) { }
 
     /// <summary>Loads the translator in <paramref name="path"/> (disposed with the task); null: no model.</summary>
     public static TranslationTask Load(string? path)
@@ -34,32 +31,15 @@ public sealed class TranslationTask : ServedTask
 
     public override string Name => TaskName;
     public override string Endpoint => Route;
-    public override ServedModelInfo? Card => backend?.Info;
     public override string NotServedDetail => "this server has no translation model; start it with --translation-model MODEL";
 
-    public override void Start(IServiceProvider services)
-    {
-        if (backend is not null)
-            service = new TranslationService(services.GetRequiredService<ServerOptions>(), backend, services.GetRequiredService<AdmissionGate>());
-    }
+    protected override TranslationService CreateService(ServerOptions options, TranslationBackend backend, AdmissionGate gate) => new(options, backend, gate);
 
-    public override void Map(IEndpointRouteBuilder routes)
-    {
-        var options = routes.ServiceProvider.GetRequiredService<ServerOptions>();
-        routes.MapPost(Route, Task<IResult> (HttpContext context) => (service ?? throw NotServed()).HandleAsync(context))
-            .WithName(OperationId)
-            .WithSummary("Translate one sentence or a batch; optionally return n-best lists and the attention over source subwords.")
-            .Produces<TranslationResponse>()
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
-            .ProducesProblem(429).ProducesProblem(504)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                Describe(operation, options);
-                return Task.CompletedTask;
-            });
-    }
+    protected override string OperationId => Operation;
+    protected override string Summary => "Translate one sentence or a batch; optionally return n-best lists and the attention over source subwords.";
+    protected override RouteHandlerBuilder Responses(RouteHandlerBuilder route) => route.Produces<TranslationResponse>();
 
-    private static void Describe(OpenApiOperation operation, ServerOptions options)
+    protected override void Describe(OpenApiOperation operation, ServerOptions options)
     {
         operation.RequestBody = new OpenApiRequestBody
         {
