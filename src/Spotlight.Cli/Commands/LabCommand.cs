@@ -11,6 +11,7 @@ public static class LabCommand
     {
         var command = new Command("lab", "Small experiments to run in a minute and look at: vanishing gradients, word embeddings.");
         command.Subcommands.Add(VanishingGradientsCommand());
+        command.Subcommands.Add(EmbeddingsCommand());
         return command;
     }
 
@@ -49,6 +50,32 @@ public static class LabCommand
             AnsiConsole.Write(table);
             var page = VanishingGradientsReport.Write(parse.GetValue(output)!, result);
             Console.WriteLine($"report: {page} ({result.Elapsed.TotalSeconds:F0} s)");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command EmbeddingsCommand()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a .spotlight captioner (or translator: a word is the mean of its subword pieces)" };
+        var words = new Option<string?>("--words") { Description = "comma-separated words to look up (default: the vocabulary's most frequent)" };
+        var k = new Option<int>("--k") { Description = "neighbours per word", DefaultValueFactory = _ => 8 };
+        var output = new Option<string>("--out") { Description = "folder for pca.png and index.html", DefaultValueFactory = _ => "spotlight-lab/embeddings" };
+        var command = new Command("embeddings", "A trained model's word embeddings: nearest neighbours by cosine, analogies, a 2-D PCA picture.")
+        {
+            model, words, k, output,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            var list = parse.GetValue(words)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var result = EmbeddingLab.Run(new EmbeddingLabSettings(parse.GetValue(model)!, list, parse.GetValue(k)));
+            if (result.MissingWords.Count > 0) CommonOptions.Notice($"not in the vocabulary: {string.Join(", ", result.MissingWords)}");
+            foreach (var (word, neighbours) in result.Queries)
+                Console.WriteLine($"{word}: {string.Join("  ", neighbours.Select(n => $"{n.Word} {n.Cosine:F2}"))}");
+            foreach (var a in result.Analogies)
+                Console.WriteLine($"{a.A} : {a.B} :: {a.C} : {a.Answers.FirstOrDefault()?.Word ?? "?"} (expected {a.Expected}{(a.Correct ? ", right" : "")})");
+            var page = EmbeddingsReport.Write(parse.GetValue(output)!, result);
+            Console.WriteLine($"report: {page}");
             return 0;
         }));
         return command;
