@@ -61,14 +61,15 @@ public static class LabCommand
         var words = new Option<string?>("--words") { Description = "comma-separated words to look up (default: the vocabulary's most frequent)" };
         var k = new Option<int>("--k") { Description = "neighbours per word", DefaultValueFactory = _ => 8 };
         var output = new Option<string>("--out") { Description = "folder for pca.png and index.html", DefaultValueFactory = _ => "spotlight-lab/embeddings" };
+        var export = new Option<string?>("--export") { Description = "also write every word's vector to this file in the GloVe text format (for train --init-embeddings)" };
         var command = new Command("embeddings", "A trained model's word embeddings: nearest neighbours by cosine, analogies, a 2-D PCA picture.")
         {
-            model, words, k, output,
+            model, words, k, output, export,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var list = parse.GetValue(words)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var result = EmbeddingLab.Run(new EmbeddingLabSettings(parse.GetValue(model)!, list, parse.GetValue(k)));
+            var result = EmbeddingLab.Run(new EmbeddingLabSettings(parse.GetValue(model)!, list, parse.GetValue(k), ExportPath: parse.GetValue(export)));
             if (result.MissingWords.Count > 0) CommonOptions.Notice($"not in the vocabulary: {string.Join(", ", result.MissingWords)}");
             foreach (var (word, neighbours) in result.Queries)
                 Console.WriteLine($"{word}: {string.Join("  ", neighbours.Select(n => $"{n.Word} {n.Cosine:F2}"))}");

@@ -65,6 +65,7 @@ public static class CurvesPng
                 text.LabelOffsetY = -5;
             }
         }
+        plot.Axes.Margins(0.12, 0.08);   // room for the labels of the outermost points
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);

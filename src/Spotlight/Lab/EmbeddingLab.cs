@@ -9,7 +9,8 @@ namespace Spotlight.Lab;
 /// or the first of a translator's word list)</param>
 /// <param name="K">neighbours per word</param>
 /// <param name="PlotWords">at most this many words in the PCA picture: the queries and their neighbours first</param>
-public sealed record EmbeddingLabSettings(string ModelPath, IReadOnlyList<string>? Words = null, int K = 8, int PlotWords = 80)
+/// <param name="ExportPath">also write every word's vector here in the GloVe text format (for <c>train --init-embeddings</c>)</param>
+public sealed record EmbeddingLabSettings(string ModelPath, IReadOnlyList<string>? Words = null, int K = 8, int PlotWords = 80, string? ExportPath = null)
 {
     public const int DefaultWordCount = 8;
 
@@ -64,6 +65,7 @@ public static class EmbeddingLab
         }
         else throw new SpotlightException($"{settings.ModelPath}: holds a '{kind}'; the lab reads a captioner's or a translator's word embeddings");
         defaults = vectors.Words.Take(EmbeddingLabSettings.DefaultWordCount).ToList();
+        if (settings.ExportPath is not null) vectors.WriteText(settings.ExportPath);
         if (vectors.Words.Count < 2) throw new SpotlightException($"{settings.ModelPath}: has fewer than two words to compare");
         return Explore(vectors, settings, defaults, settings.ModelPath, kind);
     }

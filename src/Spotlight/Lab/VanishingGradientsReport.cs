@@ -14,6 +14,11 @@ public static class VanishingGradientsReport
 {
     public const string GradientsPng = "gradients.png", TrainingPng = "training.png", Page = "index.html", Json = "runs.json";
 
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower) },
+    };
+
     public static string Name(MlpVariant variant) => variant switch
     {
         MlpVariant.Sigmoid => "sigmoid",
@@ -48,7 +53,7 @@ public static class VanishingGradientsReport
                 result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.GradientNorms[0]).ToArray())).ToList(), "‖∂L/∂W₁‖", LogY: true),
             new CurvePanel("Saturated units (mean over hidden layers)", "step",
                 result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.SaturatedFractions.Average()).ToArray())).ToList(), "fraction"));
-        AtomicFile.WriteAllText(Path.Combine(directory, Json), System.Text.Json.JsonSerializer.Serialize(result));
+        AtomicFile.WriteAllText(Path.Combine(directory, Json), System.Text.Json.JsonSerializer.Serialize(result, JsonOptions));
         return WritePage(Path.Combine(directory, Page), result);
     }
 

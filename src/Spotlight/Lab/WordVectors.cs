@@ -98,6 +98,21 @@ public sealed class WordVectors
         return Nearest(target, k, [a, b, c]);
     }
 
+    /// <summary>Writes the vectors in the GloVe text format (word, then its values; invariant culture, round-trip precision),
+    /// atomically: what <see cref="PretrainedVectors.Read"/> and <c>spotlight train --init-embeddings</c> read.</summary>
+    public void WriteText(string path)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < Words.Count; i++)
+        {
+            if (Words[i].Any(char.IsWhiteSpace)) continue;   // the format cannot hold it
+            text.Append(Words[i]);
+            foreach (var value in Vectors[i]) text.Append(' ').Append(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            text.Append('\n');
+        }
+        Spotlight.IO.AtomicFile.WriteAllText(path, text.ToString());
+    }
+
     private static List<float[]> Rows(Tensor weights)
     {
         using var scope = torch.NewDisposeScope();

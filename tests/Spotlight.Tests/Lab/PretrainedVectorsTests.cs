@@ -42,6 +42,17 @@ public class PretrainedVectorsTests
     }
 
     [Fact]
+    public void Written_vectors_read_back_exactly()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("out.txt");
+        new WordVectors(["red", "blue"], [[0.1f, -3.25e-7f], [1f / 3, 2f]]).WriteText(path);
+        var read = PretrainedVectors.Read(path);
+        Assert.Equal([0.1f, -3.25e-7f], read.Vectors["red"]);
+        Assert.Equal([1f / 3, 2f], read.Vectors["blue"]);
+    }
+
+    [Fact]
     public void A_dimension_other_than_the_embeddings_is_an_error_naming_both()
     {
         using var dir = new TempDirectory();
