@@ -6,8 +6,10 @@ namespace Spotlight.IO;
 public sealed record CurveSeries(string Name, double[] X, double[] Y);
 
 /// <summary>One panel: a title, the x-axis label and its lines; <paramref name="LogY"/> draws y on a log₁₀ scale
-/// (values ≤ 0 are left out), for quantities that span orders of magnitude such as gradient norms.</summary>
-public sealed record CurvePanel(string Title, string XLabel, IReadOnlyList<CurveSeries> Series, string? YLabel = null, bool LogY = false);
+/// (values ≤ 0 are left out), for quantities that span orders of magnitude such as gradient norms; <paramref name="LegendBelow"/>
+/// puts the legend under the panel instead of over the lines (for panels with many lines).</summary>
+public sealed record CurvePanel(string Title, string XLabel, IReadOnlyList<CurveSeries> Series, string? YLabel = null, bool LogY = false,
+    bool LegendBelow = false);
 
 /// <summary>A labelled point of a scatter plot (e.g. a word at its 2-D projection).</summary>
 public sealed record LabelledPoint(string Label, double X, double Y);
@@ -42,9 +44,11 @@ public static class CurvesPng
                     LabelFormatter = y => $"1e{y:0}",
                 };
             }
-            plot.ShowLegend();
+            if (panel.LegendBelow) plot.ShowLegend(Edge.Bottom);
+            else plot.ShowLegend();
         }
-        using var image = multiplot.Render(500 * panels.Length, 400);
+        int height = panels.Any(p => p.LegendBelow) ? 480 : 400;
+        using var image = multiplot.Render(500 * panels.Length, height);
         AtomicFile.WriteAllBytes(path, image.GetImageBytes(ImageFormat.Png), flushToDisk: false);
     }
 
@@ -64,8 +68,11 @@ public static class CurvesPng
                 text.LabelOffsetX = 5;
                 text.LabelOffsetY = -5;
             }
+            // Room on the right for the labels of the outermost points (a label starts at its point).
+            double xMin = points.Min(p => p.X), xMax = points.Max(p => p.X), yMin = points.Min(p => p.Y), yMax = points.Max(p => p.Y);
+            double xSpan = Math.Max(xMax - xMin, 1e-9), ySpan = Math.Max(yMax - yMin, 1e-9);
+            plot.Axes.SetLimits(xMin - 0.05 * xSpan, xMax + 0.18 * xSpan, yMin - 0.06 * ySpan, yMax + 0.08 * ySpan);
         }
-        plot.Axes.Margins(0.12, 0.08);   // room for the labels of the outermost points
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);

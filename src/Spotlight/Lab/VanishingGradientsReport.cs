@@ -42,17 +42,17 @@ public static class VanishingGradientsReport
         var layerX = Enumerable.Range(1, layerCount).Select(l => (double)l).ToArray();
         CurvesPng.Write(Path.Combine(directory, GradientsPng),
             new CurvePanel("Gradient norm per layer, first step", "layer (1 = first, last = output)",
-                result.Runs.Select(r => new CurveSeries(Name(r.Variant), layerX, r.Records[0].GradientNorms)).ToList(), "‖∂L/∂W‖", LogY: true),
+                result.Runs.Select(r => new CurveSeries(Name(r.Variant), layerX, r.Records[0].GradientNorms)).ToList(), "‖∂L/∂W‖", LogY: true, LegendBelow: true),
             new CurvePanel("Gradient norm per layer, mean over training", "layer (1 = first, last = output)",
-                result.Runs.Select(r => new CurveSeries(Name(r.Variant), layerX, r.MeanNormPerLayer())).ToList(), "‖∂L/∂W‖", LogY: true));
+                result.Runs.Select(r => new CurveSeries(Name(r.Variant), layerX, r.MeanNormPerLayer())).ToList(), "‖∂L/∂W‖", LogY: true, LegendBelow: true));
         var stepX = Enumerable.Range(1, s.Steps).Select(i => (double)i).ToArray();
         CurvesPng.Write(Path.Combine(directory, TrainingPng),
             new CurvePanel("Training loss (moving mean of 20 steps, log scale)", "step",
-                result.Runs.Select(r => new CurveSeries(Name(r.Variant), stepX, MovingMean(r.Loss, 20))).ToList(), "cross-entropy", LogY: true),
+                result.Runs.Select(r => new CurveSeries(Name(r.Variant), stepX, MovingMean(r.Loss, 20))).ToList(), "cross-entropy", LogY: true, LegendBelow: true),
             new CurvePanel("First layer's gradient norm", "step",
-                result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.GradientNorms[0]).ToArray())).ToList(), "‖∂L/∂W₁‖", LogY: true),
+                result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.GradientNorms[0]).ToArray())).ToList(), "‖∂L/∂W₁‖", LogY: true, LegendBelow: true),
             new CurvePanel("Saturated units (mean over hidden layers)", "step",
-                result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.SaturatedFractions.Average()).ToArray())).ToList(), "fraction"));
+                result.Runs.Select(r => new CurveSeries(Name(r.Variant), Steps(r), r.Records.Select(x => x.SaturatedFractions.Average()).ToArray())).ToList(), "fraction", LegendBelow: true));
         AtomicFile.WriteAllText(Path.Combine(directory, Json), System.Text.Json.JsonSerializer.Serialize(result, JsonOptions));
         return WritePage(Path.Combine(directory, Page), result);
     }
