@@ -42,14 +42,14 @@ public static class LabCommand
             var result = VanishingGradients.Run(settings, new Progress(run =>
                 Console.Error.WriteLine($"  {VanishingGradientsReport.Name(run.Variant)}: done (final loss {run.FinalLoss:F3})")));
             // Gradient norm of the first layer's weights relative to the output layer's, at step 1 and averaged over training.
-            var table = new Table().AddColumn("variant", c => c.NoWrap()).AddColumn("first/last, step 1", c => c.RightAligned())
-                .AddColumn("first/last, mean", c => c.RightAligned()).AddColumn("final loss", c => c.RightAligned())
+            var table = new Table().AddColumn("variant", c => c.NoWrap()).AddColumn("ratio@1", c => c.RightAligned())
+                .AddColumn("ratio mean", c => c.RightAligned()).AddColumn("final loss", c => c.RightAligned())
                 .AddColumn("saturated", c => c.RightAligned()).AddColumn("held-out acc.", c => c.RightAligned());
             foreach (var row in VanishingGradientsReport.Rows(result))
                 table.AddRow(Markup.Escape(row.Variant), VanishingGradientsReport.E(row.InitialRatio), VanishingGradientsReport.E(row.MeanRatio),
                     $"{row.FinalLoss:F3}", VanishingGradientsReport.P(row.FinalSaturation), VanishingGradientsReport.P(row.TestAccuracy));
             AnsiConsole.Write(table);
-            Console.WriteLine("first/last: gradient norm of the first layer's weights over the output layer's");
+            Console.WriteLine("ratio: gradient norm of the first layer's weights over the output layer's, at step 1 (@1) and averaged over training");
             var page = VanishingGradientsReport.Write(parse.GetValue(output)!, result);
             Console.WriteLine($"report: {page} ({result.Elapsed.TotalSeconds:F0} s)");
             return 0;
