@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(InpaintCommand.Create());
         root.Subcommands.Add(WeightsCommand.Create());
+        root.Subcommands.Add(LabCommand.Create());
         return root;
     }
 }

@@ -41,7 +41,8 @@ public static class TrainCommand
         var minCount = new Option<int>("--min-word-count") { Description = "rarer training words become <unk>", DefaultValueFactory = _ => 1 };
         var sampling = new Option<string>("--sampling") { Description = "one (caption per image per epoch) | every (caption)", DefaultValueFactory = _ => "one" };
         sampling.AcceptOnlyFromAmong("one", "every");
-        var embed = new Option<int?>("--embed-dim") { Description = "word embedding size" };
+        var embed = new Option<int?>("--embed-dim") { Description = "word embedding size (default: 64, or the --init-embeddings file's)" };
+        var initEmbeddings = new Option<string?>("--init-embeddings") { Description = "start the word embeddings from vectors in the GloVe/word2vec text format; missing words keep their random start" };
         var hidden = new Option<int?>("--decoder-dim") { Description = "LSTM/GRU size" };
         var attentionDim = new Option<int?>("--attention-dim") { Description = "additive attention size" };
         var dropout = new Option<float?>("--dropout") { Description = "dropout before the word classifier" };
@@ -51,13 +52,23 @@ public static class TrainCommand
         {
             data, epochs, warmup, attention, decoder, optimizer, lambda, init, threads,
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
-            embed, hidden, attentionDim, dropout, maxLength, runtime,
+            embed, hidden, attentionDim, dropout, maxLength, runtime, initEmbeddings,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var settings = run.Read(parse);
+            // Checked before the data loads: a dimension mismatch is known from the vectors file's first line.
+            int? embedDim = parse.GetValue(embed);
+            string? vectors = parse.GetValue(initEmbeddings);
+            if (vectors is not null)
+            {
+                int fileDim = Spotlight.Lab.PretrainedVectors.PeekDimension(vectors);
+                if (embedDim is int asked && asked != fileDim)
+                    throw new SpotlightException($"--init-embeddings {vectors} has {fileDim}-dimensional vectors but --embed-dim is {asked}; they must be equal");
+                embedDim = fileDim;
+            }
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(format));
             foreach (var warning in dataset.Warnings) CommonOptions.Notice(warning);
             var defaults = new CaptionerConfig(VocabSize: 5);
@@ -67,7 +78,7 @@ public static class TrainCommand
                 Cell = parse.GetValue(decoder) == "gru" ? DecoderCellKind.Gru : DecoderCellKind.Lstm,
                 DoublyStochasticLambda = parse.GetValue(lambda),
                 InitFromMeanRegion = parse.GetValue(init) == "mean",
-                EmbedDim = parse.GetValue(embed) ?? defaults.EmbedDim,
+                EmbedDim = embedDim ?? defaults.EmbedDim,
                 DecoderDim = parse.GetValue(hidden) ?? defaults.DecoderDim,
                 AttentionDim = parse.GetValue(attentionDim) ?? defaults.AttentionDim,
                 Dropout = parse.GetValue(dropout) ?? defaults.Dropout,
@@ -102,6 +113,7 @@ public static class TrainCommand
                 ValidationImages = parse.GetValue(validationImages),
                 MinWordCount = parse.GetValue(minCount),
                 Sampling = parse.GetValue(sampling) == "every" ? CaptionSampling.EveryCaption : CaptionSampling.OneCaptionPerImage,
+                InitEmbeddings = vectors,
             };
             var result = TrainAndReport(dataset, config, options, settings.ModelPath, settings.Resume);
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (CIDEr-D {result.BestScore:F3}); {Markup.Escape(result.StopReason)}");

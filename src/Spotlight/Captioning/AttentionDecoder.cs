@@ -85,6 +85,9 @@ public sealed class AttentionDecoder : Module
         RegisterComponents();
     }
 
+    /// <summary>The word embedding matrix E (vocab, embed): row i is word i's vector (the lab reads it; training may set it).</summary>
+    public Tensor WordEmbeddings => embedding.weight!;
+
     /// <summary>h₀ and c₀ from the mean annotation vector (§3.1.2), regions prepared once for every later step.</summary>
     public CaptionDecoderState Start(Tensor regions)             // regions (batch, n, featureDim)
     {

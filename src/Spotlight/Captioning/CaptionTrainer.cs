@@ -113,6 +113,7 @@ public sealed class CaptionTrainer
 
             network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
             encoderChecksum = trainer.LoadPretrained(network);
+            trainer.InitEmbeddings(network, vocabulary);
             trainFeatures = trainer.CachedFeatures(network, encoderChecksum, "training", ref train);
             validationFeatures = trainer.CachedFeatures(network, encoderChecksum, "validation", ref validation);
             if (trainFeatures is null) train = trainer.Readable(train, preprocessing, "training");
@@ -244,6 +245,19 @@ public sealed class CaptionTrainer
         if (options.EncoderWeights is null)
             throw new SpotlightException($"the {pretrained.Arch} encoder needs its pretrained weights (--encoder-weights FILE from `spotlight weights import`)");
         return EncoderWeights.LoadInto(options.EncoderWeights, network.EncoderModule, pretrained);
+    }
+
+    /// <summary>Starts the word embeddings from a vectors file (--init-embeddings); says in the log how many words it lacked.
+    /// A resumed run reads it too, and the checkpoint's weights then replace it.</summary>
+    private void InitEmbeddings(Captioner network, Vocabulary vocabulary)
+    {
+        if (options.InitEmbeddings is not { } path) return;
+        var vectors = Lab.PretrainedVectors.Read(path, vocabulary.Contains);
+        var result = vectors.CopyInto(network.Decoder.WordEmbeddings, vocabulary);
+        int words = vocabulary.Count - Vocabulary.Specials.Count;
+        Message($"word embeddings: {result.Found} of {words} vocabulary words start from {path} ({vectors.Rows} vectors); " +
+            $"{result.Missing.Count} missing keep their random start" +
+            (result.Missing.Count > 0 ? $" ({string.Join(", ", result.Missing.Take(10))}{(result.Missing.Count > 10 ? ", …" : "")})" : ""));
     }
 
     /// <summary>With a feature cache: every image's regions, computed once; unreadable images leave the list.</summary>

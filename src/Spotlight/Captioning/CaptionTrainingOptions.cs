@@ -39,6 +39,10 @@ public sealed record CaptionTrainingOptions
     /// <summary>Words seen fewer times than this in the training captions become &lt;unk&gt;.</summary>
     public int MinWordCount { get; init; } = 1;
 
+    /// <summary>Word vectors in the GloVe/word2vec text format that start the word embeddings (<see cref="Lab.PretrainedVectors"/>);
+    /// vocabulary words not in the file keep their random start.</summary>
+    public string? InitEmbeddings { get; init; }
+
     /// <summary>Encoder file (from <c>spotlight weights import</c>) whose weights start a pretrained encoder.</summary>
     public string? EncoderWeights { get; init; }
     /// <summary>Folder of cached region features for a frozen pretrained encoder (<see cref="Vision.Encoders.FeatureCache"/>).</summary>

@@ -32,6 +32,25 @@ public sealed class HtmlPage(string title)
     /// <summary>Plain text, escaped.</summary>
     public HtmlPage Text(string text) => Markup(Escape(text));
 
+    /// <summary>A table of text (every cell escaped); the first column is left-aligned (it names the row).</summary>
+    public HtmlPage Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var html = new StringBuilder("<table><tr>");
+        for (int i = 0; i < header.Count; i++) html.Append(i == 0 ? "<th class=\"l\">" : "<th>").Append(Escape(header[i])).Append("</th>");
+        html.Append("</tr>");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            for (int i = 0; i < row.Count; i++) html.Append(i == 0 ? "<td class=\"l\">" : "<td>").Append(Escape(row[i])).Append("</td>");
+            html.Append("</tr>");
+        }
+        return Markup(html.Append("</table>").ToString());
+    }
+
+    /// <summary>A PNG shown inline (a data URI, so the page stays one file) with an escaped caption.</summary>
+    public HtmlPage Figure(byte[] png, string caption) =>
+        Markup($"<figure><img src=\"{DataUri.Png(png)}\" alt=\"{Escape(caption)}\"><figcaption>{Escape(caption)}</figcaption></figure>");
+
     /// <summary>Markup as it is: the caller escapes any text inside it (<see cref="Escape"/>).</summary>
     public HtmlPage Markup(string html)
     {

@@ -19,6 +19,8 @@ public abstract class RecurrentModel : Seq2SeqModel
     protected readonly GRUCell? gru;     // protected: RegisterComponents in the subclass only sees non-private fields
     protected readonly LSTMCell? lstm;
 
+    public override Tensor TargetEmbeddings => targetEmbedding.weight!;
+
     protected RecurrentModel(string name, TranslatorConfig config, int cellInputDim) : base(name, config)
     {
         encoder = new RnnEncoder(config);

@@ -32,6 +32,9 @@ public abstract class Seq2SeqModel : nn.Module
     /// <summary>Frees what a state owns outside dispose scopes (the Transformer's key/value caches).</summary>
     public virtual void Release(IDecoderState state) { }
 
+    /// <summary>The target-side embedding matrix (targetVocab, dim): row i is subword i's vector as the decoder reads it.</summary>
+    public abstract Tensor TargetEmbeddings { get; }
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 

@@ -97,6 +97,8 @@ public sealed class TransformerModel : Seq2SeqModel
     }
 
     // tokens (batch, t) → dropout(√d·E + P) for positions first .. first+t-1.
+    public override Tensor TargetEmbeddings => targetEmbedding.weight!;
+
     private Tensor Embed(Embedding embedding, Tensor tokens, int first)
     {
         long length = tokens.shape[1];
