@@ -12,6 +12,9 @@ public static partial class VqaCommand
     {
         var command = new Command("vqa", "Visual question answering: synthetic questions, stacked attention and baselines.");
         command.Subcommands.Add(Synth());
+        command.Subcommands.Add(Train());
+        command.Subcommands.Add(Eval());
+        command.Subcommands.Add(Ask());
         return command;
     }
 

@@ -23,6 +23,9 @@ public sealed class VqaDataset
 
     public IReadOnlyList<VqaQuestion> Split(string split) => [.. Questions.Where(q => q.Split == split)];
 
+    /// <summary>The same scenes with only the questions that match (e.g. one family).</summary>
+    public VqaDataset Where(Func<VqaQuestion, bool> keep) => new(Directory, Scenes, [.. Questions.Where(keep)]);
+
     public string ImagePath(string imageId) => Path.Combine(Directory, SyntheticDataset.ImagesDir, Scenes[imageId].FileName);
 
     public static VqaDataset Load(string directory)
