@@ -15,6 +15,39 @@ public static partial class VqaCommand
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(Ask());
+        command.Subcommands.Add(Demo());
+        return command;
+    }
+
+    private static Command Demo()
+    {
+        var output = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "spotlight-vqa-demo" };
+        var minutes = new Option<double>("--minutes") { Description = "time budget for the whole demo", DefaultValueFactory = _ => 5.5 };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
+        var threads = CommonOptions.Threads();
+        var command = new Command("demo", "Synthesise scenes and questions, train a stacked attention network on CPU, test it and write a page of answers and attention.")
+        {
+            output, minutes, seed, threads,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            if (parse.GetValue(minutes) is <= 0 or > 24 * 60) throw new SpotlightException("--minutes must be between 0 and 1440");
+            var options = new Spotlight.Vqa.VqaDemoOptions(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(minutes), Seed: parse.GetValue(seed));
+            AnsiConsole.MarkupLine($"Spotlight VQA demo → [bold]{Markup.Escape(options.OutputDirectory)}[/] (budget {options.Minutes:F1} min)");
+            var result = TrainingProgress.Run<Spotlight.Vqa.VqaStepReport, Spotlight.Vqa.VqaValidationReport, Spotlight.Vqa.VqaDemoResult>(100,
+                display => Spotlight.Vqa.VqaDemo.Run(options, display));
+            var table = new Table().AddColumn("test (synthetic)").AddColumn("accuracy");
+            table.AddRow("overall", $"{result.Test.Accuracy:P1} of {result.Test.Questions}");
+            foreach (var f in VqaFamilies.All) table.AddRow(VqaFamilies.Name(f), $"{result.Test.PerFamily[f].Accuracy:P1}");
+            table.AddRow("pointing (last hop)", $"{result.Test.Pointing:P1} (chance {result.Test.PointingChance:P1})");
+            table.AddRow("training time", $"{result.Training.Elapsed.TotalMinutes:F1} min ({result.Training.Epochs} epochs)");
+            table.AddRow("total time", $"{result.Total.TotalMinutes:F1} min");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"model: {Markup.Escape(result.ModelPath)}");
+            AnsiConsole.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
+            return 0;
+        }));
         return command;
     }
 
