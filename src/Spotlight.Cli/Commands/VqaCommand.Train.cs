@@ -10,8 +10,8 @@ public static partial class VqaCommand
     private static Command Train()
     {
         var data = new Option<string>("--data") { Description = "a set from `spotlight vqa synth`", Required = true };
-        var model = new Option<string>("--model") { Description = "stacked (attention), no-attention or blind", DefaultValueFactory = _ => "stacked" };
-        model.AcceptOnlyFromAmong("stacked", "no-attention", "blind");
+        var model = new Option<string>("--model") { Description = "stacked (attention), no-attention, blind or co-attention (MCAN-style; --hops = layers)", DefaultValueFactory = _ => "stacked" };
+        model.AcceptOnlyFromAmong("stacked", "no-attention", "blind", "co-attention");
         var hops = new Option<int>("--hops") { Description = "attention hops (K)", DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
@@ -35,7 +35,7 @@ public static partial class VqaCommand
             }
             var config = new VqaConfig(Model: parse.GetValue(model) switch
             {
-                "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, _ => VqaModelKind.StackedAttention,
+                "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
             }, Hops: parse.GetValue(hops));
             var options = new VqaTrainingOptions(Epochs: parse.GetValue(epochs), BatchImages: settings.BatchSize!.Value,
                 LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget);

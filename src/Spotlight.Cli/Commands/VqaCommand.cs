@@ -41,7 +41,7 @@ public static partial class VqaCommand
             table.AddRow("overall", $"{result.Test.Accuracy:P1} of {result.Test.Questions}");
             foreach (var f in VqaFamilies.All) table.AddRow(VqaFamilies.Name(f), $"{result.Test.PerFamily[f].Accuracy:P1}");
             table.AddRow("pointing (last hop)", $"{result.Test.Pointing:P1} (chance {result.Test.PointingChance:P1})");
-            table.AddRow("training time", $"{result.Training.Elapsed.TotalMinutes:F1} min ({result.Training.Epochs} epochs)");
+            table.AddRow("training time", $"{result.Training.Elapsed.TotalMinutes:F1} min ({result.Training.Steps} steps)");
             table.AddRow("total time", $"{result.Total.TotalMinutes:F1} min");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"model: {Markup.Escape(result.ModelPath)}");

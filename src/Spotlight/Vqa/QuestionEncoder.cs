@@ -23,11 +23,15 @@ public sealed class QuestionEncoder : Module<Tensor, Tensor>
 
     /// <param name="tokens">(batch, words) word ids, right-padded with 0</param>
     /// <returns>(batch, hidden)</returns>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => Encode(tokens).Last;
+
+    /// <summary>Every word's state (batch, words, hidden), the last real word's (batch, hidden) and which words are real (batch, words).</summary>
+    public (Tensor States, Tensor Last, Tensor Mask) Encode(Tensor tokens)
     {
-        var lengths = tokens.ne(Text.Vocabulary.Pad).sum(1).clamp_min(1);    // (batch)
+        var mask = tokens.ne(Text.Vocabulary.Pad);
+        var lengths = mask.sum(1).clamp_min(1);                               // (batch)
         var (states, _, _) = lstm.forward(embed.forward(tokens));             // (batch, words, hidden)
         var last = (lengths - 1).view(-1, 1, 1).expand(-1, 1, states.shape[2]);
-        return states.gather(1, last).squeeze(1);
+        return (states, states.gather(1, last).squeeze(1), mask);
     }
 }

@@ -16,6 +16,7 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
     private readonly Linear? regionProj;
     private readonly QuestionEncoder question;
     private readonly ModuleList<AttentionHop> hops;
+    private readonly CoAttention? coAttention;
     private readonly Dropout dropout;
     private readonly Linear classifier;
 
@@ -29,7 +30,9 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
             regionProj = Linear(encoder.FeatureDim, config.HiddenDim);
         }
         question = new QuestionEncoder(config);
-        hops = new ModuleList<AttentionHop>([.. Enumerable.Range(0, config.AttentionHops).Select(_ => new AttentionHop(config.HiddenDim, config.AttentionDim))]);
+        if (config.Model == VqaModelKind.CoAttention) coAttention = new CoAttention(config.HiddenDim, config.Hops, config.Heads);
+        int stacked = config.Model == VqaModelKind.StackedAttention ? config.Hops : 0;
+        hops = new ModuleList<AttentionHop>([.. Enumerable.Range(0, stacked).Select(_ => new AttentionHop(config.HiddenDim, config.AttentionDim))]);
         dropout = Dropout(config.Dropout);
         classifier = Linear(config.HiddenDim, config.AnswerCount);
         RegisterComponents();
@@ -45,12 +48,17 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
     /// <returns>logits (batch, answers) and the attention of each hop (batch, hops, regions)</returns>
     public (Tensor Logits, Tensor Attention) Answer(Tensor regions, Tensor tokens)
     {
-        var u = question.forward(tokens);                                       // v_Q (batch, hidden)
+        var (words, u, wordMask) = question.Encode(tokens);                    // v_Q (batch, hidden)
         var weights = new List<Tensor>();
         if (regionProj is not null)
         {
             var v = tanh(regionProj.forward(regions));                          // v_I (batch, regions, hidden)
-            if (hops.Count == 0) u = u + v.mean([1]);                           // the no-attention baseline
+            if (coAttention is not null)
+            {
+                (u, var beta) = coAttention.forward(v, words, wordMask);
+                weights.Add(beta);
+            }
+            else if (hops.Count == 0) u = u + v.mean([1]);                      // the no-attention baseline
             foreach (var hop in hops)
             {
                 (u, var p) = hop.forward(v, u);

@@ -22,6 +22,7 @@ public class VqaNetworkTests
     [InlineData(VqaModelKind.StackedAttention)]
     [InlineData(VqaModelKind.NoAttention)]
     [InlineData(VqaModelKind.Blind)]
+    [InlineData(VqaModelKind.CoAttention)]
     public void A_batch_answers_exactly_as_one_question_at_a_time(VqaModelKind kind)
     {
         using var scope = torch.NewDisposeScope();
@@ -39,16 +40,18 @@ public class VqaNetworkTests
         }
     }
 
-    [Fact]
-    public void Every_hop_attends_with_weights_that_sum_to_one_over_the_regions()
+    [Theory]
+    [InlineData(VqaModelKind.StackedAttention, 3)]
+    [InlineData(VqaModelKind.CoAttention, 1)]
+    public void Every_hop_attends_with_weights_that_sum_to_one_over_the_regions(VqaModelKind kind, int maps)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(3);
-        using var net = new VqaNetwork(Tiny() with { Hops = 3 });
+        using var net = new VqaNetwork(Tiny(kind) with { Hops = 3 });
         var (images, tokens) = Inputs(4);
         var (_, attention) = net.forward(images, tokens);
-        Assert.Equal(new long[] { 3, 3, 36 }, attention.shape);   // 48 px → a 6×6 grid
-        Assert.True(attention.sum(2).allclose(ones(3, 3), atol: 1e-5));
+        Assert.Equal(new long[] { 3, maps, 36 }, attention.shape);   // 48 px → a 6×6 grid
+        Assert.True(attention.sum(2).allclose(ones(3, maps), atol: 1e-5));
         Assert.True(attention.min().item<float>() >= 0);
     }
 
@@ -65,7 +68,7 @@ public class VqaNetworkTests
             net.eval();
             bool same = net.forward(images, tokens).Logits.allclose(net.forward(other, tokens).Logits);
             Assert.Equal(kind == VqaModelKind.Blind, same);
-            Assert.Equal(kind == VqaModelKind.StackedAttention ? 2 : 0, net.forward(images, tokens).Attention.shape[1]);
+            Assert.Equal(kind switch { VqaModelKind.StackedAttention => 2, VqaModelKind.CoAttention => 1, _ => 0 }, net.forward(images, tokens).Attention.shape[1]);
         }
     }
 }
