@@ -13,7 +13,7 @@ public static class Program
 
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting).");
+        var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting, visual question answering).");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(InpaintCommand.Create());
         root.Subcommands.Add(WeightsCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
+        root.Subcommands.Add(VqaCommand.Create());
         return root;
     }
 }

@@ -24,6 +24,7 @@ public static class Problems
     public static readonly ProblemKind BadSetting = new(400, "bad-setting", "Invalid request setting");
     public static readonly ProblemKind BadText = new(422, "bad-text", "Text cannot be translated");
     public static readonly ProblemKind BadMask = new(422, "bad-mask", "Mask not usable");
+    public static readonly ProblemKind BadQuestion = new(422, "bad-question", "Question cannot be answered");
     public static readonly ProblemKind NotFound = new(404, "not-found", "Not found");
     public static readonly ProblemKind MethodNotAllowed = new(405, "method-not-allowed", "Method not allowed");
     public static readonly ProblemKind BodyTooLarge = new(413, "body-too-large", "Request body too large");
@@ -40,7 +41,7 @@ public static class Problems
 
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadText, BadMask, NotFound, MethodNotAllowed, BodyTooLarge,
+        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadText, BadMask, BadQuestion, NotFound, MethodNotAllowed, BodyTooLarge,
         TooManyPixels, UnsupportedContentType, NotAnImage, UnsupportedFormat, UndecodableImage, Overloaded, Internal,
         NotReady, ShuttingDown, Timeout,
     ];

@@ -21,6 +21,7 @@ public static class ServeCommand
     [
         new("--translation-model", "also serve POST /v1/translations with this translator (.spotlight)", TranslationTask.Load),
         new("--inpainting-model", "also serve POST /v1/inpaint with this inpainting model (.spotlight)", InpaintingTask.Load),
+        new("--vqa-model", "also serve POST /v1/answers with this VQA model (.spotlight)", VqaTask.Load),
     ];
 
     public static Command Create()

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Spectre.Console;
+using Spotlight.Vqa;
+using Spotlight.Vqa.Data;
+
+namespace Spotlight.Cli.Commands;
+
+public static partial class VqaCommand
+{
+    private static Command Train()
+    {
+        var data = new Option<string>("--data") { Description = "a set from `spotlight vqa synth`", Required = true };
+        var model = new Option<string>("--model") { Description = "stacked (attention), no-attention, blind or co-attention (MCAN-style; --hops = layers)", DefaultValueFactory = _ => "stacked" };
+        model.AcceptOnlyFromAmong("stacked", "no-attention", "blind", "co-attention");
+        var hops = new Option<int>("--hops") { Description = "attention hops (K)", DefaultValueFactory = _ => 2 };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
+        var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
+        var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
+            learningRate: 1e-3, batchSize: 32);
+        var threads = CommonOptions.Threads();
+        var command = new Command("train", "Train a stacked attention network (or a baseline) on a synthetic VQA set; --batch-size counts images, each with all its questions.")
+        {
+            data, model, hops, epochs, family, threads,
+        };
+        run.AddTo(command);
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var settings = run.Read(parse);
+            var set = VqaDataset.Load(parse.GetValue(data)!);
+            if (parse.GetValue(family) is { } name)
+            {
+                var only = VqaFamilies.Parse(name) ?? throw new SpotlightException($"--family: unknown family '{name}' (expected {string.Join(", ", VqaFamilies.All.Select(VqaFamilies.Name))})");
+                set = set.Where(q => q.Family == only);
+            }
+            var config = new VqaConfig(Model: parse.GetValue(model) switch
+            {
+                "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
+            }, Hops: parse.GetValue(hops));
+            var options = new VqaTrainingOptions(Epochs: parse.GetValue(epochs), BatchImages: settings.BatchSize!.Value,
+                LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget);
+            AnsiConsole.MarkupLine($"training a {Markup.Escape(parse.GetValue(model)!)} model on {set.Split("train").Count} questions, validating on {Math.Min(set.Split("val").Count, options.ValidationQuestions)}");
+            var result = TrainingProgress.Run<VqaStepReport, VqaValidationReport, VqaTrainingResult>(options.Epochs, display =>
+                VqaTrainer.TrainWithLog(set, config, options, settings.ModelPath, settings.Resume, display));
+            AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (validation accuracy {result.BestAccuracy:P1}); {result.Elapsed.TotalMinutes:F1} min; {Markup.Escape(result.StopReason)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a VQA .spotlight file" };
+        var data = new Option<string>("--data") { Description = "a set from `spotlight vqa synth`", Required = true };
+        var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
+        var report = new Option<string?>("--report") { Description = "folder for index.html: scores and examples with each hop's attention" };
+        var examples = new Option<int>("--examples") { Description = "examples per family on the report page", DefaultValueFactory = _ => 4 };
+        var threads = CommonOptions.Threads();
+        var command = new Command("eval", "Accuracy overall and per family, and pointing accuracy of the attention (with its chance level).")
+        {
+            model, data, split, report, examples, threads,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            using var m = VqaModel.Load(parse.GetValue(model)!);
+            var set = VqaDataset.Load(parse.GetValue(data)!);
+            using var examplesSet = VqaExamples.Load(set, parse.GetValue(split)!, m.QuestionVocabulary, m.AnswerIds, m.Preprocessing);
+            var answers = VqaEvaluation.Run(m, examplesSet);
+            var scores = VqaEvaluation.Score(set, examplesSet.Questions, answers);
+            var table = new Table().AddColumn("family").AddColumn("questions").AddColumn("accuracy");
+            table.AddRow("overall", scores.Questions.ToString(), $"{scores.Accuracy:P1}");
+            foreach (var f in VqaFamilies.All) table.AddRow(VqaFamilies.Name(f), scores.PerFamily[f].Questions.ToString(), $"{scores.PerFamily[f].Accuracy:P1}");
+            AnsiConsole.Write(table);
+            Console.WriteLine(scores.Pointing is double p
+                ? $"pointing (last hop peak inside the target's box): {p:P1} of {scores.PointingQuestions} questions; per hop {string.Join(", ", scores.PointingPerHop.Select(h => h.ToString("P1")))}; chance {scores.PointingChance:P1}"
+                : "pointing: this model has no attention");
+            if (parse.GetValue(report) is { } dir)
+                Console.WriteLine($"report: {VqaReport.Write(dir, set, examplesSet.Questions, answers, scores, $"VQA: {Path.GetFileName(parse.GetValue(model))} on {parse.GetValue(split)}", parse.GetValue(examples))}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Ask()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a VQA .spotlight file" };
+        var image = new Argument<string>("IMAGE") { Description = "the image to ask about" };
+        var question = new Argument<string>("QUESTION") { Description = "e.g. \"what colour is the triangle?\"" };
+        var top = new Option<int>("--top") { Description = "answers to list", DefaultValueFactory = _ => 5 };
+        var attentionOut = new Option<string?>("--attention-out") { Description = "folder for index.html with each hop's attention map" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("ask", "Answer a question about an image; prints the answer, its probability and the top answers.")
+        {
+            model, image, question, top, attentionOut, threads,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            if (parse.GetValue(top) < 1) throw new SpotlightException($"--top must be positive, got {parse.GetValue(top)}");
+            using var m = VqaModel.Load(parse.GetValue(model)!);
+            string path = parse.GetValue(image)!, text = parse.GetValue(question)!;
+            m.EncodeQuestion(text);   // a bad question fails before the image is read
+            var answer = m.Ask(path, text, parse.GetValue(top));
+            Console.WriteLine($"{answer.Answer} ({answer.Probability:P1})");
+            foreach (var t in answer.Top) Console.WriteLine($"  {t.Answer,-10} {t.Probability:P1}");
+            if (parse.GetValue(attentionOut) is { } dir)
+                Console.WriteLine($"attention: {Spotlight.Reports.TokenAttentionPage.Write(dir, [VqaReport.Item(Spotlight.Reports.ReportImage.FromFile(path), text, answer)], "VQA attention")}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using Spotlight.Vision.Encoders;
+
+namespace Spotlight.Vqa;
+
+/// <summary>
+/// Which answerer: the stacked attention network, or one of its baselines in the same code path: <c>NoAttention</c>
+/// (mean-pooled regions + question) and <c>Blind</c> (question only, no image at all); or the small MCAN-style
+/// <c>CoAttention</c> (<see cref="Vqa.CoAttention"/>; <c>Hops</c> is then its number of layers).
+/// </summary>
+public enum VqaModelKind { StackedAttention, NoAttention, Blind, CoAttention }
+
+/// <summary>Shape of a VQA network; saved inside every model file, so a model loads without the command line that made it.</summary>
+public sealed record VqaConfig(
+    VqaModelKind Model = VqaModelKind.StackedAttention,
+    int QuestionVocabSize = 0, int AnswerCount = 0,
+    int EmbedDim = 64, int HiddenDim = 128, int AttentionDim = 64,
+    int Hops = 2,                  // K in Yang et al. 2016 (two was their best); co-attention: layers
+    int Heads = 4,                 // co-attention only
+    int ImageSize = 64, int[]? EncoderChannels = null,
+    float Dropout = 0.1f,
+    int MaxQuestionWords = 24)
+{
+    public static VqaConfig Tiny => new(EmbedDim: 16, HiddenDim: 32, AttentionDim: 16, EncoderChannels: [8, 16, 32, 32]);
+
+    public SmallCnnConfig Encoder => new(ImageSize, EncoderChannels);
+
+    /// <summary>Attention hops the model makes: none for the baselines.</summary>
+    public int AttentionHops => Model switch { VqaModelKind.StackedAttention => Hops, VqaModelKind.CoAttention => 1, _ => 0 };
+
+    public void Validate()
+    {
+        if (QuestionVocabSize < 5) throw new SpotlightException($"the question vocabulary needs at least one word beside the specials, got {QuestionVocabSize}");
+        if (AnswerCount < 2) throw new SpotlightException($"at least two answers are needed, got {AnswerCount}");
+        if (EmbedDim <= 0 || HiddenDim <= 0 || AttentionDim <= 0) throw new SpotlightException("VQA dimensions must be positive");
+        if (Hops is < 1 or > 8) throw new SpotlightException($"--hops must be between 1 and 8, got {Hops}");
+        if (Model == VqaModelKind.CoAttention && (Heads < 1 || HiddenDim % Heads != 0))
+            throw new SpotlightException($"co-attention heads ({Heads}) must divide the hidden size ({HiddenDim})");
+        if (Dropout is < 0 or >= 1) throw new SpotlightException($"dropout must be in [0, 1), got {Dropout}");
+        if (MaxQuestionWords < 1) throw new SpotlightException($"the question length limit must be positive, got {MaxQuestionWords}");
+        Encoder.Validate();
+    }
+}

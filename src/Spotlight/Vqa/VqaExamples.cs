@@ -1,0 +1,74 @@
+using Spotlight.Text;
+using Spotlight.Vision;
+using Spotlight.Vqa.Data;
+using static TorchSharp.torch;
+
+namespace Spotlight.Vqa;
+
+/// <summary>
+/// A split ready for the network: every image decoded and preprocessed once into one tensor, and every question as
+/// word ids with its answer id (−1 when the answer is not among the model's answers) and its image's row. Batches
+/// are made of images with all their questions, so an image goes through the CNN once per batch, not once per question.
+/// </summary>
+public sealed class VqaExamples : IDisposable
+{
+    private VqaExamples(Tensor images, IReadOnlyList<VqaQuestion> questions, int[] imageOf, int[][] tokens, long[] answerIds, int[][] questionsOfImage)
+    {
+        Images = images;
+        Questions = questions;
+        ImageOf = imageOf;
+        Tokens = tokens;
+        AnswerIds = answerIds;
+        QuestionsOfImage = questionsOfImage;
+    }
+
+    /// <summary>(images, 3, H, W), preprocessed.</summary>
+    public Tensor Images { get; }
+    public IReadOnlyList<VqaQuestion> Questions { get; }
+    public int[] ImageOf { get; }
+    public int[][] Tokens { get; }
+    public long[] AnswerIds { get; }
+    public int[][] QuestionsOfImage { get; }
+    public int ImageCount => QuestionsOfImage.Length;
+
+    /// <summary>The questions of <paramref name="split"/> (the first <paramref name="maxQuestions"/> when given) with their images.</summary>
+    public static VqaExamples Load(VqaDataset data, string split, Vocabulary vocabulary, IReadOnlyDictionary<string, int> answerIds,
+        ImagePreprocessing preprocessing, int? maxQuestions = null)
+    {
+        IReadOnlyList<VqaQuestion> questions = data.Split(split);
+        if (maxQuestions is int max && questions.Count > max) questions = [.. questions.Take(max)];
+        if (questions.Count == 0) throw new SpotlightException($"{data.Directory}: the {split} split has no questions");
+        var imageIds = questions.Select(q => q.ImageId).Distinct().ToList();
+        var row = imageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var pixels = new float[imageIds.Count * 3 * preprocessing.Size * preprocessing.Size];
+        int stride = 3 * preprocessing.Size * preprocessing.Size;
+        Parallel.For(0, imageIds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            var rgb = ImagePipeline.LoadAndCrop(data.ImagePath(imageIds[i]), preprocessing);
+            ImagePipeline.Normalize(rgb, preprocessing, pixels.AsSpan(i * stride, stride));
+        });
+        var imageOf = questions.Select(q => row[q.ImageId]).ToArray();
+        var tokens = questions.Select(q => vocabulary.Encode(CaptionTokenizer.Tokenize(q.Question))).ToArray();
+        var answers = questions.Select(q => answerIds.TryGetValue(q.Answer, out var a) ? (long)a : -1L).ToArray();
+        var ofImage = new List<int>[imageIds.Count];
+        for (int i = 0; i < ofImage.Length; i++) ofImage[i] = [];
+        for (int q = 0; q < questions.Count; q++) ofImage[imageOf[q]].Add(q);
+        var images = tensor(pixels, [imageIds.Count, 3, preprocessing.Size, preprocessing.Size]);
+        return new VqaExamples(images, questions, imageOf, tokens, answers, [.. ofImage.Select(l => l.ToArray())]);
+    }
+
+    /// <summary>The tensors of a batch of images with all their questions: images, which image each question is about, word ids, answer ids.</summary>
+    public (Tensor Images, Tensor ImageIndex, Tensor Tokens, Tensor Answers, int[] Questions) Batch(IReadOnlyList<int> imageRows)
+    {
+        var questions = imageRows.SelectMany(r => QuestionsOfImage[r]).ToArray();
+        var local = new long[questions.Length];
+        int k = 0;
+        for (int i = 0; i < imageRows.Count; i++)
+            foreach (var _ in QuestionsOfImage[imageRows[i]]) local[k++] = i;
+        var images = Images.index_select(0, tensor(imageRows.Select(r => (long)r).ToArray()));
+        return (images, tensor(local), VqaModel.PadQuestions([.. questions.Select(q => Tokens[q])]),
+            tensor(questions.Select(q => AnswerIds[q]).ToArray()), questions);
+    }
+
+    public void Dispose() => Images.Dispose();
+}

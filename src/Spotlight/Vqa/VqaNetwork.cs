@@ -1,0 +1,75 @@
+using Spotlight.Vision.Encoders;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Spotlight.Vqa;
+
+/// <summary>
+/// The VQA network: the small CNN's region grid, projected to the question's width (v_I = tanh(W f_I + b)), the
+/// question vector, K attention hops (<see cref="AttentionHop"/>), and a classifier over the answers (Yang et al. 2016).
+/// The baselines take the same path with the hops replaced: mean of the regions (<c>NoAttention</c>) or nothing (<c>Blind</c>).
+/// </summary>
+public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor Attention)>
+{
+    private readonly SmallCnnEncoder? encoder;     // null for the blind baseline
+    private readonly Linear? regionProj;
+    private readonly QuestionEncoder question;
+    private readonly ModuleList<AttentionHop> hops;
+    private readonly CoAttention? coAttention;
+    private readonly Dropout dropout;
+    private readonly Linear classifier;
+
+    public VqaNetwork(VqaConfig config) : base(nameof(VqaNetwork))
+    {
+        config.Validate();
+        Config = config;
+        if (config.Model != VqaModelKind.Blind)
+        {
+            encoder = new SmallCnnEncoder(config.Encoder);
+            regionProj = Linear(encoder.FeatureDim, config.HiddenDim);
+        }
+        question = new QuestionEncoder(config);
+        if (config.Model == VqaModelKind.CoAttention) coAttention = new CoAttention(config.HiddenDim, config.Hops, config.Heads);
+        int stacked = config.Model == VqaModelKind.StackedAttention ? config.Hops : 0;
+        hops = new ModuleList<AttentionHop>([.. Enumerable.Range(0, stacked).Select(_ => new AttentionHop(config.HiddenDim, config.AttentionDim))]);
+        dropout = Dropout(config.Dropout);
+        classifier = Linear(config.HiddenDim, config.AnswerCount);
+        RegisterComponents();
+    }
+
+    public VqaConfig Config { get; }
+    public int GridSize => Config.Encoder.GridSize;
+
+    /// <summary>Images (n, 3, H, W) → region features (n, regions, feature); an empty tensor for the blind baseline.</summary>
+    public Tensor EncodeImages(Tensor images) => encoder is null ? zeros(images.shape[0], 0, 1) : encoder.forward(images);
+
+    /// <summary>Answers questions about images given as features: <paramref name="regions"/> (batch, regions, feature) holds one row per question.</summary>
+    /// <returns>logits (batch, answers) and the attention of each hop (batch, hops, regions)</returns>
+    public (Tensor Logits, Tensor Attention) Answer(Tensor regions, Tensor tokens)
+    {
+        var (words, u, wordMask) = question.Encode(tokens);                    // v_Q (batch, hidden)
+        var weights = new List<Tensor>();
+        if (regionProj is not null)
+        {
+            var v = tanh(regionProj.forward(regions));                          // v_I (batch, regions, hidden)
+            if (coAttention is not null)
+            {
+                (u, var beta) = coAttention.forward(v, words, wordMask);
+                weights.Add(beta);
+            }
+            else if (hops.Count == 0) u = u + v.mean([1]);                      // the no-attention baseline
+            foreach (var hop in hops)
+            {
+                (u, var p) = hop.forward(v, u);
+                weights.Add(p);
+            }
+        }
+        var attention = weights.Count > 0 ? stack(weights, 1) : zeros(tokens.shape[0], 0, Math.Max(regions.shape[1], 1));
+        return (classifier.forward(dropout.forward(u)), attention);
+    }
+
+    /// <param name="images">(batch, 3, H, W), one per question</param>
+    /// <param name="tokens">(batch, words), right-padded with 0</param>
+    public override (Tensor Logits, Tensor Attention) forward(Tensor images, Tensor tokens) => Answer(EncodeImages(images), tokens);
+}
