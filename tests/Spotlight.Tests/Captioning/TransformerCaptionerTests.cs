@@ -215,7 +215,7 @@ public class TransformerCaptionerTests(TinyCaptioningData data)
         using var dir = new TempDirectory();
         var options = TinyCaptioningData.Options with
         {
-            Epochs = 120, BatchSize = 8, LearningRate = 1e-2, WarmupSteps = 10, Schedule = ScheduleKind.Constant,
+            Epochs = 60, BatchSize = 8, LearningRate = 1e-2, WarmupSteps = 10, Schedule = ScheduleKind.Constant,
             LabelSmoothing = 0.1, EarlyStopPatience = 1000,
         };
         var config = TinyCaptioningData.TransformerConfig() with { DoublyStochasticLambda = 0f };
