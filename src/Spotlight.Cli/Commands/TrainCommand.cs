@@ -4,6 +4,8 @@ using Spectre.Console;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data;
 using Spotlight.Metrics.Ptb;
+using Spotlight.Training;
+using Spotlight.Transformer;
 using Spotlight.Vision.Encoders;
 
 namespace Spotlight.Cli.Commands;
@@ -17,14 +19,26 @@ public static class TrainCommand
         var run = new TrainingOptions("model file to write (best on validation); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
             learningRate: 2e-3, batchSize: 64);
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
-        var warmup = new Option<int>("--warmup") { Description = "linear learning-rate warm-up over this many steps (0 = none)", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int?>("--warmup") { Description = $"linear learning-rate warm-up over this many steps (default 0; {CaptionTrainingOptions.TransformerWarmupSteps} with --decoder transformer)" };
+        var schedule = new Option<string?>("--schedule") { Description = "learning rate after warm-up: plateau (halve when validation stalls) | inverse-sqrt | constant (default: plateau; inverse-sqrt with --decoder transformer)" };
+        schedule.AcceptOnlyFromAmong("plateau", "inverse-sqrt", "constant");
+        var labelSmoothing = new Option<double?>("--label-smoothing") { Description = $"ε of label smoothing (default 0; {CaptionTrainingOptions.TransformerLabelSmoothing} with --decoder transformer)" };
         var attention = new Option<string>("--attention") { Description = "additive | scaled-dot | multi-head", DefaultValueFactory = _ => "additive" };
         attention.AcceptOnlyFromAmong("additive", "scaled-dot", "multi-head");
-        var decoder = new Option<string>("--decoder") { Description = "lstm | gru", DefaultValueFactory = _ => "lstm" };
-        decoder.AcceptOnlyFromAmong("lstm", "gru");
+        var decoder = new Option<string>("--decoder") { Description = "lstm | gru (Show, Attend and Tell) | transformer", DefaultValueFactory = _ => "lstm" };
+        decoder.AcceptOnlyFromAmong("lstm", "gru", "transformer");
+        var transformerDefaults = new TransformerCaptionConfig();
+        var layers = new Option<int>("--layers") { Description = "Transformer decoder layers", DefaultValueFactory = _ => transformerDefaults.Layers };
+        var encoderLayers = new Option<int>("--encoder-layers") { Description = "Transformer encoder layers over the regions, with 2-D position embeddings (0 = none)", DefaultValueFactory = _ => transformerDefaults.EncoderLayers };
+        var modelDim = new Option<int>("--model-dim") { Description = "Transformer width d", DefaultValueFactory = _ => transformerDefaults.ModelDim };
+        var heads = new Option<int?>("--heads") { Description = $"attention heads (multi-head attention; default 4)" };
+        var feedForward = new Option<int>("--ff-dim") { Description = "Transformer feed-forward width", DefaultValueFactory = _ => transformerDefaults.FeedForwardDim };
+        var positions = new Option<string>("--positions") { Description = "Transformer word positions: sinusoidal | learned", DefaultValueFactory = _ => "sinusoidal" };
+        positions.AcceptOnlyFromAmong("sinusoidal", "learned");
+        var noTie = new Option<bool>("--no-tie") { Description = "Transformer: a separate output layer instead of the word embedding transposed" };
         var optimizer = new Option<string>("--optimizer") { Description = "adam | rmsprop", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "rmsprop");
-        var lambda = new Option<float>("--attention-penalty") { Description = "λ of the doubly stochastic attention penalty (Xu et al. eq. 14)", DefaultValueFactory = _ => new CaptionerConfig(5).DoublyStochasticLambda };
+        var lambda = new Option<float?>("--attention-penalty") { Description = $"λ of the doubly stochastic attention penalty (Xu et al. eq. 14; default {new CaptionerConfig(5).DoublyStochasticLambda}, 0 with --decoder transformer)" };
         var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
         init.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
@@ -45,14 +59,15 @@ public static class TrainCommand
         var initEmbeddings = new Option<string?>("--init-embeddings") { Description = "start the word embeddings from vectors in the GloVe/word2vec text format; missing words keep their random start" };
         var hidden = new Option<int?>("--decoder-dim") { Description = "LSTM/GRU size" };
         var attentionDim = new Option<int?>("--attention-dim") { Description = "additive attention size" };
-        var dropout = new Option<float?>("--dropout") { Description = "dropout before the word classifier" };
+        var dropout = new Option<float?>("--dropout") { Description = $"dropout before the word classifier (Transformer: in every layer, default {transformerDefaults.Dropout})" };
         var maxLength = new Option<int?>("--max-length") { Description = "tokens per caption incl. <start>/<end>; longer captions are cut" };
 
-        var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell).")
+        var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell, or a Transformer).")
         {
             data, epochs, warmup, attention, decoder, optimizer, lambda, init, threads,
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
             embed, hidden, attentionDim, dropout, maxLength, runtime, initEmbeddings,
+            schedule, labelSmoothing, layers, encoderLayers, modelDim, heads, feedForward, positions, noTie,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -65,25 +80,42 @@ public static class TrainCommand
             if (vectors is not null)
             {
                 int fileDim = Spotlight.Lab.PretrainedVectors.PeekDimension(vectors);
-                if (embedDim is int asked && asked != fileDim)
+                if (ParseDecoder(parse.GetValue(decoder)!) == DecoderCellKind.Transformer)
+                {
+                    // The Transformer's word embedding is d wide (tied to the output layer by default).
+                    if (parse.GetValue(modelDim) != fileDim)
+                        throw new SpotlightException($"--init-embeddings {vectors} has {fileDim}-dimensional vectors but --model-dim is {parse.GetValue(modelDim)}; they must be equal");
+                }
+                else if (embedDim is int asked && asked != fileDim)
                     throw new SpotlightException($"--init-embeddings {vectors} has {fileDim}-dimensional vectors but --embed-dim is {asked}; they must be equal");
                 embedDim = fileDim;
             }
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(format));
             foreach (var warning in dataset.Warnings) CommonOptions.Notice(warning);
             var defaults = new CaptionerConfig(VocabSize: 5);
+            var cell = ParseDecoder(parse.GetValue(decoder)!);
+            bool transformer = cell == DecoderCellKind.Transformer;
             var config = defaults with
             {
                 Attention = ParseAttention(parse.GetValue(attention)!),
-                Cell = parse.GetValue(decoder) == "gru" ? DecoderCellKind.Gru : DecoderCellKind.Lstm,
-                DoublyStochasticLambda = parse.GetValue(lambda),
+                Cell = cell,
+                Heads = parse.GetValue(heads) ?? defaults.Heads,
+                DoublyStochasticLambda = parse.GetValue(lambda) ?? (transformer ? 0f : defaults.DoublyStochasticLambda),
                 InitFromMeanRegion = parse.GetValue(init) == "mean",
                 EmbedDim = embedDim ?? defaults.EmbedDim,
                 DecoderDim = parse.GetValue(hidden) ?? defaults.DecoderDim,
                 AttentionDim = parse.GetValue(attentionDim) ?? defaults.AttentionDim,
                 Dropout = parse.GetValue(dropout) ?? defaults.Dropout,
                 MaxLength = parse.GetValue(maxLength) ?? defaults.MaxLength,
+                Transformer = transformer ? transformerDefaults with
+                {
+                    ModelDim = parse.GetValue(modelDim), Heads = parse.GetValue(heads) ?? transformerDefaults.Heads,
+                    FeedForwardDim = parse.GetValue(feedForward), Layers = parse.GetValue(layers), EncoderLayers = parse.GetValue(encoderLayers),
+                    Positions = parse.GetValue(positions) == "learned" ? PositionKind.Learned : PositionKind.Sinusoidal,
+                    TieEmbeddings = !parse.GetValue(noTie), Dropout = parse.GetValue(dropout) ?? transformerDefaults.Dropout,
+                } : null,
             };
+            if (transformer) config = config with { Dropout = defaults.Dropout };   // --dropout went to the Transformer's layers
             string? weights = parse.GetValue(encoderWeights);
             if (weights is not null)
             {
@@ -101,7 +133,9 @@ public static class TrainCommand
             var options = new CaptionTrainingOptions
             {
                 Epochs = parse.GetValue(epochs), BatchSize = settings.BatchSize!.Value, LearningRate = settings.LearningRate,
-                WarmupSteps = parse.GetValue(warmup),
+                WarmupSteps = parse.GetValue(warmup) ?? (transformer ? CaptionTrainingOptions.TransformerWarmupSteps : 0),
+                Schedule = ParseSchedule(parse.GetValue(schedule)),
+                LabelSmoothing = parse.GetValue(labelSmoothing) ?? (transformer ? CaptionTrainingOptions.TransformerLabelSmoothing : 0),
                 Optimizer = parse.GetValue(optimizer) == "rmsprop" ? OptimizerKind.RmsProp : OptimizerKind.Adam,
                 Seed = settings.Seed,
                 ScoringTokenizer = PtbTokenizer.Instance,
@@ -121,6 +155,21 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    public static DecoderCellKind ParseDecoder(string text) => text switch
+    {
+        "gru" => DecoderCellKind.Gru,
+        "transformer" => DecoderCellKind.Transformer,
+        _ => DecoderCellKind.Lstm,
+    };
+
+    private static ScheduleKind? ParseSchedule(string? text) => text switch
+    {
+        null => null,
+        "inverse-sqrt" => ScheduleKind.InverseSqrt,
+        "constant" => ScheduleKind.Constant,
+        _ => ScheduleKind.Plateau,
+    };
 
     public static AttentionKind ParseAttention(string text) => text switch
     {

@@ -7,6 +7,7 @@ using Spotlight.Decoding;
 using Spotlight.Runtime;
 using Spotlight.Training;
 using Spotlight.Translation;
+using Spotlight.Transformer;
 
 namespace Spotlight.Cli.Commands;
 

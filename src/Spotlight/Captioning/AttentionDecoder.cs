@@ -34,7 +34,7 @@ public sealed record CaptionDecoderState(Tensor H, Tensor? C, AttentionMemory Me
 /// image regions, a gate β = σ(W_β h) scales the context (§4.2.1), and an LSTM (or GRU) cell consumes the previous
 /// word's embedding with the gated context.
 /// </summary>
-public sealed class AttentionDecoder : Module
+public sealed class AttentionDecoder : Module, ICaptionDecoder
 {
     private readonly Embedding embedding;
     private readonly Module attentionModule;
@@ -98,6 +98,8 @@ public sealed class AttentionDecoder : Module
         var c = initC?.forward(mean);
         return new CaptionDecoderState(h, c, attention.Prepare(regions, null));
     }
+
+    IDecoderState ICaptionDecoder.Start(Tensor regions) => Start(regions);
 
     /// <summary>One word: returns the logits (batch, vocab), the new state and α (batch, n).</summary>
     public (Tensor Logits, CaptionDecoderState State, Tensor Alpha) Step(Tensor previousTokens, CaptionDecoderState state)

@@ -18,11 +18,12 @@ public static class CaptionLoss
     /// <param name="tokens">(batch, T+1) the full padded captions</param>
     /// <param name="lambda">weight λ of the attention penalty</param>
     /// <param name="padId">id of &lt;pad&gt;</param>
-    public static CaptionLossParts Compute(Tensor logits, Tensor alphas, Tensor tokens, float lambda, long padId = 0)
+    /// <param name="labelSmoothing">ε of label smoothing (Szegedy et al. 2016): the target is (1 − ε) one-hot + ε uniform</param>
+    public static CaptionLossParts Compute(Tensor logits, Tensor alphas, Tensor tokens, float lambda, long padId = 0, double labelSmoothing = 0)
     {
         var targets = tokens[.., 1..];                                        // (batch, T)
         var crossEntropy = nn.functional.cross_entropy(
-            logits.flatten(0, 1), targets.flatten(), ignore_index: padId);
+            logits.flatten(0, 1), targets.flatten(), ignore_index: padId, label_smoothing: labelSmoothing);
         var valid = targets.ne(padId).to(alphas.dtype).unsqueeze(-1);         // (batch, T, 1)
         var coverage = (alphas * valid).sum(1);                               // (batch, regions)
         var penalty = (1 - coverage).pow(2).sum(1).mean();

@@ -43,10 +43,14 @@ public sealed class CaptionTrainer
     {
         Epochs = options.Epochs, CheckpointEvery = options.CheckpointEvery, TimeBudget = options.TimeBudget,
         StopAfterSteps = options.StopAfterSteps, Seed = options.Seed,
-        Schedule = new LearningRateSchedule(options.LearningRate, ScheduleKind.Plateau, options.WarmupSteps),
+        Schedule = new LearningRateSchedule(options.LearningRate, ScheduleFor(options, configTemplate), options.WarmupSteps),
         PlateauPatience = options.PlateauPatience, PlateauFactor = options.PlateauFactor,
         EarlyStopPatience = options.EarlyStopPatience, Device = options.Device,
     };
+
+    /// <summary>The schedule asked for, or the decoder's usual one: plateau halving for LSTM/GRU, inverse-sqrt for the Transformer.</summary>
+    public static ScheduleKind ScheduleFor(CaptionTrainingOptions options, CaptionerConfig config) =>
+        options.Schedule ?? (config.Cell == DecoderCellKind.Transformer ? ScheduleKind.InverseSqrt : ScheduleKind.Plateau);
 
     /// <summary>
     /// Trains with the run's JSONL log and curves PNG beside the model (<see cref="TrainingOutputs"/>) and an optional
@@ -156,7 +160,7 @@ public sealed class CaptionTrainer
                 var (logits, alphas) = trainFeatures is null
                     ? network.forward(batch.Images, batch.Tokens)
                     : network.ForwardRegions(trainFeatures.Rows(torch.tensor(batch.Samples.Select(x => (long)x.Image).ToArray())), batch.Tokens);
-                var loss = CaptionLoss.Compute(logits, alphas, batch.Tokens, config.DoublyStochasticLambda);
+                var loss = CaptionLoss.Compute(logits, alphas, batch.Tokens, config.DoublyStochasticLambda, labelSmoothing: trainer.options.LabelSmoothing);
                 optimizer.zero_grad();
                 loss.Total.backward();
                 nn.utils.clip_grad_norm_(network.parameters(), trainer.options.GradientClipNorm);

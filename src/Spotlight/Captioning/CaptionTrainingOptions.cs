@@ -5,11 +5,23 @@ public enum OptimizerKind { Adam, RmsProp }
 /// <summary>How to train a captioner. Defaults suit the synthetic scenes on a 2-core CPU.</summary>
 public sealed record CaptionTrainingOptions
 {
+    /// <summary>The CLI's warm-up for a Transformer decoder when none is given (about three epochs of the synthetic scenes).</summary>
+    public const int TransformerWarmupSteps = 200;
+    /// <summary>The CLI's label smoothing for a Transformer decoder when none is given (Vaswani et al. 2017, §5.4).</summary>
+    public const double TransformerLabelSmoothing = 0.1;
+
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 2e-3;
     /// <summary>Linear warm-up of the learning rate from 0 over this many steps (0 = none).</summary>
     public int WarmupSteps { get; init; }
+    /// <summary>
+    /// How the learning rate moves after warm-up (null: by decoder — Plateau for LSTM/GRU, halving on a validation
+    /// plateau; InverseSqrt for the Transformer, peak · √(warm-up / step)).
+    /// </summary>
+    public Training.ScheduleKind? Schedule { get; init; }
+    /// <summary>ε of label smoothing in the cross-entropy (0 = none); the logged cross-entropy is then the smoothed one.</summary>
+    public double LabelSmoothing { get; init; }
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double GradientClipNorm { get; init; } = 5.0;
     public long Seed { get; init; } = 1;
@@ -60,6 +72,9 @@ public sealed record CaptionTrainingOptions
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new SpotlightException($"--lr must be positive, got {LearningRate}");
         if (ValidationBeam <= 0) throw new SpotlightException($"validation beam must be positive, got {ValidationBeam}");
         if (GradientClipNorm <= 0) throw new SpotlightException("gradient clip norm must be positive");
+        if (WarmupSteps < 0) throw new SpotlightException($"--warmup must be ≥ 0, got {WarmupSteps}");
+        if (LabelSmoothing is < 0 or >= 1 || double.IsNaN(LabelSmoothing)) throw new SpotlightException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (Schedule == Training.ScheduleKind.Cosine) throw new SpotlightException("captioning has no cosine schedule (it needs a known number of steps)");
         if (!(EncoderLearningRateFactor > 0)) throw new SpotlightException($"encoder learning-rate factor must be positive, got {EncoderLearningRateFactor}");
     }
 }

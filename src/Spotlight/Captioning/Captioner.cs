@@ -6,11 +6,14 @@ using static TorchSharp.torch;
 
 namespace Spotlight.Captioning;
 
-/// <summary>Show, Attend and Tell: a CNN encoder (small from-scratch or pretrained) and an attention LSTM decoder.</summary>
+/// <summary>
+/// A CNN encoder (small from-scratch or pretrained) and a decoder that attends over its regions: Show, Attend and
+/// Tell's LSTM/GRU (<see cref="AttentionDecoder"/>) or a Transformer (<see cref="TransformerCaptionDecoder"/>).
+/// </summary>
 public sealed class Captioner : nn.Module
 {
     private readonly nn.Module<Tensor, Tensor> encoder;
-    private readonly AttentionDecoder decoder;
+    private readonly nn.Module decoder;   // an ICaptionDecoder; the field's name is the parameters' prefix in model files
     private readonly Lock runtimeGate = new();
     private OnnxResNetEncoder? onnxEncoder;   // the frozen trunk in ONNX Runtime, exported on first use
 
@@ -19,7 +22,10 @@ public sealed class Captioner : nn.Module
         config.Validate();
         Config = config;
         encoder = config.Pretrained?.Create() ?? new SmallCnnEncoder(config.EncoderConfig);
-        decoder = new AttentionDecoder(config, ((IImageEncoder)encoder).FeatureDim);
+        var regions = (IImageEncoder)encoder;
+        decoder = config.Cell == DecoderCellKind.Transformer
+            ? new TransformerCaptionDecoder(config, regions.FeatureDim, regions.GridHeight, regions.GridWidth)
+            : new AttentionDecoder(config, regions.FeatureDim);
         RegisterComponents();
         if (config.Pretrained is { } pretrained) Freeze(pretrained);
     }
@@ -27,7 +33,7 @@ public sealed class Captioner : nn.Module
     public CaptionerConfig Config { get; }
     public IImageEncoder Encoder => (IImageEncoder)encoder;
     public nn.Module EncoderModule => encoder;
-    public AttentionDecoder Decoder => decoder;
+    public ICaptionDecoder Decoder => (ICaptionDecoder)decoder;
 
     /// <summary>A pretrained encoder none of whose parameters learn: its features can be computed once and cached.</summary>
     public bool EncoderFrozen => Config.Pretrained is { TrainableBlocks: 0 };
@@ -50,7 +56,7 @@ public sealed class Captioner : nn.Module
     public (Tensor Logits, Tensor Alphas) ForwardRegions(Tensor regions, Tensor tokens, long padId = 0)
     {
         var steps = tokens[.., 1..].ne(padId).sum(1);                            // (batch,) targets to predict per row
-        return decoder.forward(regions, tokens[.., ..^1], steps);                // (batch, T-1, vocab), (batch, T-1, n)
+        return Decoder.forward(regions, tokens[.., ..^1], steps);                // (batch, T-1, vocab), (batch, T-1, n)
     }
 
     /// <summary>images (batch, 3, H, W) → regions (batch, n, dim); no autograd graph through a frozen encoder.</summary>
@@ -87,11 +93,33 @@ public sealed class Captioner : nn.Module
     public IReadOnlyList<IReadOnlyList<Hypothesis>> GenerateFromRegions(Tensor regions, DecodeOptions options)
     {
         using var noGrad = torch.no_grad();
-        var initial = decoder.Start(regions);
-        int batch = (int)regions.shape[0];
-        if (options.BeamSize <= 1 && options.NBest <= 1)
-            return Greedy.Decode(decoder.DecodeStep, initial, batch, options).Select(h => (IReadOnlyList<Hypothesis>)[h]).ToList();
-        return BeamSearch.Decode(decoder.DecodeStep, initial, batch, options);
+        if (decoder is TransformerCaptionDecoder transformer && options.MaxLength > transformer.MaxPositions)
+            throw new SpotlightException($"max length {options.MaxLength} is more than this Transformer captioner's {transformer.MaxPositions} positions");
+        var initial = Decoder.Start(regions);
+        try
+        {
+            int batch = (int)regions.shape[0];
+            if (options.BeamSize <= 1 && options.NBest <= 1)
+                return Greedy.Decode(Decoder.DecodeStep, initial, batch, options).Select(h => (IReadOnlyList<Hypothesis>)[h]).ToList();
+            return BeamSearch.Decode(Decoder.DecodeStep, initial, batch, options);
+        }
+        finally
+        {
+            Decoder.Release(initial);
+        }
+    }
+
+    /// <summary>
+    /// A Transformer's cross-attention per layer and head for captions already written: regions (batch, n, dim),
+    /// tokens (batch, T) starting with &lt;start&gt; → (batch, layers, heads, T, n), the maps of the words
+    /// tokens[:, 1..] (and of what followed the last token). Averaged over layers and heads these are the maps decoding
+    /// returns. A recurrent decoder has one map per word, which its decoding already returns: null.
+    /// </summary>
+    public Tensor? CrossAttentionMaps(Tensor regions, Tensor tokens)
+    {
+        if (decoder is not TransformerCaptionDecoder transformer) return null;
+        using var noGrad = torch.no_grad();
+        return transformer.CrossAttentionMaps(regions, tokens);
     }
 
     /// <summary>Encoder parameters that learn: those of the last <c>TrainableBlocks</c> blocks (none when frozen).</summary>

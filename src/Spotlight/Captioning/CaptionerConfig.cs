@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
 using Spotlight.Vision.Encoders;
 
 namespace Spotlight.Captioning;
 
 public enum AttentionKind { Additive, ScaledDot, MultiHead }
 
-public enum DecoderCellKind { Lstm, Gru }
+/// <summary>The decoder: a recurrent cell attending once per word (Show, Attend and Tell), or a Transformer.</summary>
+public enum DecoderCellKind { Lstm, Gru, Transformer }
 
 /// <summary>
 /// Everything that defines a Show-Attend-Tell captioner's shape. Saved inside every model file, so a model loads
@@ -23,9 +25,15 @@ public sealed record CaptionerConfig(
     int MaxLength = 24,                  // tokens per caption including <start> and <end>
     bool InitFromMeanRegion = true,      // h₀, c₀ = f(mean region) as in §3.1.2; false: learned constants
     SmallCnnConfig? Encoder = null,
-    PretrainedEncoderConfig? Pretrained = null)   // set: a pretrained backbone replaces the small CNN
+    PretrainedEncoderConfig? Pretrained = null,   // set: a pretrained backbone replaces the small CNN
+    // Cell = Transformer: its sizes (null: the defaults). Left out of the JSON when null, so the config of a recurrent
+    // captioner reads exactly as before it existed (checkpoints compare configs as JSON text).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TransformerCaptionConfig? Transformer = null)
 {
     public SmallCnnConfig EncoderConfig => Encoder ?? new SmallCnnConfig();
+
+    /// <summary>The Transformer decoder's sizes (only read when <see cref="Cell"/> is Transformer).</summary>
+    [JsonIgnore] public TransformerCaptionConfig TransformerSizes => Transformer ?? new TransformerCaptionConfig();
 
     /// <summary>The input side the encoder expects.</summary>
     public int ImageSize => Pretrained?.ImageSize ?? EncoderConfig.ImageSize;
@@ -44,6 +52,7 @@ public sealed record CaptionerConfig(
         if (MaxLength < 3) throw new SpotlightException($"max length {MaxLength} must be at least 3");
         if (Attention == AttentionKind.MultiHead && DecoderDim % Heads != 0)
             throw new SpotlightException($"decoder size {DecoderDim} must be divisible by the {Heads} attention heads");
+        if (Cell == DecoderCellKind.Transformer) TransformerSizes.Validate(MaxLength);
         if (Pretrained is not null) Pretrained.Validate();
         else EncoderConfig.Validate();
     }

@@ -1,5 +1,8 @@
 using Spotlight.Attention;
 using Spotlight.Decoding;
+using Spotlight.Transformer;
+using TransformerDecoderLayer = Spotlight.Transformer.TransformerDecoderLayer;
+using TransformerEncoderLayer = Spotlight.Transformer.TransformerEncoderLayer;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,9 +42,9 @@ public sealed class TransformerModel : Seq2SeqModel
         sourceEmbedding = Embedding(config.SourceVocab, d, padding_idx: 0);
         targetEmbedding = Embedding(config.TargetVocab, d, padding_idx: 0);
         if (config.Positions == PositionKind.Learned) learnedPositions = Embedding(config.MaxPositions, d);
-        encoderLayers = new ModuleList<TransformerEncoderLayer>(Enumerable.Range(0, config.EncoderLayers).Select(_ => new TransformerEncoderLayer(config)).ToArray());
+        encoderLayers = new ModuleList<TransformerEncoderLayer>(Enumerable.Range(0, config.EncoderLayers).Select(_ => new TransformerEncoderLayer(config.LayerSizes)).ToArray());
         encoderNorm = LayerNorm(d);
-        decoderLayers = new ModuleList<TransformerDecoderLayer>(Enumerable.Range(0, config.DecoderLayers).Select(_ => new TransformerDecoderLayer(config)).ToArray());
+        decoderLayers = new ModuleList<TransformerDecoderLayer>(Enumerable.Range(0, config.DecoderLayers).Select(_ => new TransformerDecoderLayer(config.LayerSizes)).ToArray());
         decoderNorm = LayerNorm(d);
         if (!config.TieEmbeddings) output = Linear(d, config.TargetVocab, hasBias: false);
         dropout = Dropout(config.Dropout);
@@ -56,7 +59,7 @@ public sealed class TransformerModel : Seq2SeqModel
         }
         if (config.Positions == PositionKind.Sinusoidal)
         {
-            sinusoids = Sinusoids(config.MaxPositions, d);
+            sinusoids = Sinusoids.Table(config.MaxPositions, d);
             register_buffer("sinusoids", sinusoids, persistent: false);
         }
     }
@@ -111,20 +114,6 @@ public sealed class TransformerModel : Seq2SeqModel
     }
 
     private Tensor Logits(Tensor x) => output is not null ? output.forward(x) : x.matmul(targetEmbedding.weight!.t());
-
-    // P[pos, 2i] = sin(pos / 10000^(2i/d)), P[pos, 2i+1] = cos(...).
-    private static Tensor Sinusoids(int positions, int d)
-    {
-        var table = new float[positions * d];
-        for (int pos = 0; pos < positions; pos++)
-            for (int i = 0; i < d; i += 2)
-            {
-                double angle = pos / Math.Pow(10000, (double)i / d);
-                table[pos * d + i] = (float)Math.Sin(angle);
-                if (i + 1 < d) table[pos * d + i + 1] = (float)Math.Cos(angle);
-            }
-        return tensor(table, [positions, d]).DetachFromDisposeScope();
-    }
 }
 
 /// <summary>

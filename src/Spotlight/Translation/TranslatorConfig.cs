@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Spotlight.Transformer;
 
 namespace Spotlight.Translation;
 
@@ -22,9 +23,6 @@ public enum RnnCellKind { Gru, Lstm }
 /// <summary>Luong et al. 2015 eq. 8 score functions.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LuongScore>))]
 public enum LuongScore { Dot, General, Concat }
-
-[JsonConverter(typeof(JsonStringEnumConverter<PositionKind>))]
-public enum PositionKind { Sinusoidal, Learned }
 
 /// <summary>
 /// Everything needed to rebuild a translator's network; saved inside every model file. Vocabulary sizes are filled in
@@ -52,6 +50,9 @@ public sealed record TranslatorConfig(
     int MaxPositions = 256,
     bool TieEmbeddings = true)
 {
+    /// <summary>The sizes of each Transformer layer (not saved: derived from the fields above).</summary>
+    [JsonIgnore] public TransformerLayerSizes LayerSizes => new(ModelDim, Heads, FeedForwardDim, Dropout);
+
     /// <summary>A model small enough for unit tests (a few thousand parameters).</summary>
     public static TranslatorConfig Tiny(TranslatorArch arch) => new(arch, EmbedDim: 16, EncoderDim: 32, DecoderDim: 32,
         AttentionDim: 32, Dropout: 0.0, ModelDim: 32, Heads: 2, FeedForwardDim: 64, EncoderLayers: 1, DecoderLayers: 1,

@@ -23,18 +23,24 @@ public sealed class TinyCaptioningData : IDisposable
 
     public static CaptionerConfig Config(int vocabSize = 5) => CaptionerConfig.Tiny(vocabSize, imageSize: 32);
 
+    /// <summary>A tiny Transformer captioner: 2 decoder layers of width 32, 2 heads, no region encoder.</summary>
+    public static CaptionerConfig TransformerConfig(int vocabSize = 5) => Config(vocabSize) with
+    {
+        Cell = DecoderCellKind.Transformer, Transformer = TransformerCaptionConfig.Tiny,
+    };
+
     public static CaptionTrainingOptions Options => new()
     {
         Epochs = 2, BatchSize = 16, LearningRate = 3e-3, Seed = 11, ValidationBeam = 2, ValidationImages = 8,
     };
 
     /// <summary>An untrained model whose vocabulary is the training split's: enough to test decoding and files.</summary>
-    public CaptionModel RandomModel(long seed = 3)
+    public CaptionModel RandomModel(long seed = 3, Func<int, CaptionerConfig>? config = null)
     {
         var text = new TextConfig(MaxLength: 20);
         var vocabulary = CaptionEncoding.BuildVocabulary(Dataset.Split("train").Images.SelectMany(i => i.Captions), text);
         torch.manual_seed(seed);
-        var network = new Captioner(Config(vocabulary.Count));
+        var network = new Captioner((config ?? (v => Config(v)))(vocabulary.Count));
         network.eval();
         return new CaptionModel(network, vocabulary, new ImagePreprocessing(32));
     }
