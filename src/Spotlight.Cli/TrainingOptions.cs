@@ -30,6 +30,9 @@ public sealed class TrainingOptions
         foreach (var option in All) command.Options.Add(option);
     }
 
+    /// <summary>Whether --lr was on the command line (a command may then pick another default for a mode).</summary>
+    public bool LearningRateGiven(ParseResult parse) => parse.GetResult(lr) is { Implicit: false };
+
     public TrainingRunSettings Read(ParseResult parse)
     {
         var settings = new TrainingRunSettings(parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(minutes),

@@ -60,6 +60,11 @@ public static class TrainCommand
         var hidden = new Option<int?>("--decoder-dim") { Description = "LSTM/GRU size" };
         var attentionDim = new Option<int?>("--attention-dim") { Description = "additive attention size" };
         var dropout = new Option<float?>("--dropout") { Description = $"dropout before the word classifier (Transformer: in every layer, default {transformerDefaults.Dropout})" };
+        var initModel = new Option<string?>("--init") { Description = "start from this captioner file (vocabulary, architecture and weights); the architecture options are then not used" };
+        var scst = new Option<bool>("--scst") { Description = "self-critical sequence training (CIDEr-D reward) from the --init model; learning rate 5e-5 unless --lr is given" };
+        var scstSamples = new Option<int>("--scst-samples") { Description = "captions sampled per image and step", DefaultValueFactory = _ => new SelfCriticalOptions().Samples };
+        var scstBaseline = new Option<string>("--scst-baseline") { Description = "mean (of the image's other samples) | greedy (the greedy caption's reward)", DefaultValueFactory = _ => "mean" };
+        scstBaseline.AcceptOnlyFromAmong("mean", "greedy");
         var maxLength = new Option<int?>("--max-length") { Description = "tokens per caption incl. <start>/<end>; longer captions are cut" };
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell, or a Transformer).")
@@ -68,6 +73,7 @@ public static class TrainCommand
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
             embed, hidden, attentionDim, dropout, maxLength, runtime, initEmbeddings,
             schedule, labelSmoothing, layers, encoderLayers, modelDim, heads, feedForward, positions, noTie,
+            initModel, scst, scstSamples, scstBaseline,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -130,10 +136,19 @@ public static class TrainCommand
                 if (parse.GetValue(fineTune) != 0) throw new SpotlightException("--fine-tune-blocks needs a pretrained encoder (--encoder-weights)");
                 if (parse.GetValue(imageSize) is int size) config = config with { Encoder = config.EncoderConfig with { ImageSize = size } };
             }
+            bool selfCritical = parse.GetValue(scst);
+            string? start = parse.GetValue(initModel);
+            if (start is not null)
+            {
+                // The file's architecture rules; say so rather than let an architecture option look obeyed.
+                transformer = CaptionModel.InspectConfig(start).Cell == DecoderCellKind.Transformer;
+                CommonOptions.Notice($"{start}: vocabulary, architecture and weights come from this file");
+            }
             var options = new CaptionTrainingOptions
             {
-                Epochs = parse.GetValue(epochs), BatchSize = settings.BatchSize!.Value, LearningRate = settings.LearningRate,
-                WarmupSteps = parse.GetValue(warmup) ?? (transformer ? CaptionTrainingOptions.TransformerWarmupSteps : 0),
+                Epochs = parse.GetValue(epochs), BatchSize = settings.BatchSize!.Value,
+                LearningRate = selfCritical && !run.LearningRateGiven(parse) ? CaptionTrainingOptions.SelfCriticalLearningRate : settings.LearningRate,
+                WarmupSteps = parse.GetValue(warmup) ?? (transformer && !selfCritical ? CaptionTrainingOptions.TransformerWarmupSteps : 0),
                 Schedule = ParseSchedule(parse.GetValue(schedule)),
                 LabelSmoothing = parse.GetValue(labelSmoothing) ?? (transformer ? CaptionTrainingOptions.TransformerLabelSmoothing : 0),
                 Optimizer = parse.GetValue(optimizer) == "rmsprop" ? OptimizerKind.RmsProp : OptimizerKind.Adam,
@@ -148,6 +163,9 @@ public static class TrainCommand
                 MinWordCount = parse.GetValue(minCount),
                 Sampling = parse.GetValue(sampling) == "every" ? CaptionSampling.EveryCaption : CaptionSampling.OneCaptionPerImage,
                 InitEmbeddings = vectors,
+                InitModel = start,
+                SelfCritical = selfCritical ? new SelfCriticalOptions(parse.GetValue(scstSamples),
+                    parse.GetValue(scstBaseline) == "greedy" ? SelfCriticalBaseline.Greedy : SelfCriticalBaseline.MeanOfOthers) : null,
             };
             var result = TrainAndReport(dataset, config, options, settings.ModelPath, settings.Resume);
             AnsiConsole.MarkupLine($"best model: [bold]{Markup.Escape(result.BestModelPath)}[/] (CIDEr-D {result.BestScore:F3}); {Markup.Escape(result.StopReason)}");

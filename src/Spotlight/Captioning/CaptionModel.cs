@@ -76,6 +76,9 @@ public sealed class CaptionModel : IDisposable
         ["preprocessing"] = JsonSerializer.Serialize(Preprocessing, Json),
     });
 
+    /// <summary>A captioner file's configuration from its header, without reading the weights.</summary>
+    public static CaptionerConfig InspectConfig(string path) => FileFormat.Inspect(path).Config;
+
     public static CaptionModel Load(string path) => FileFormat.Load(path, file =>
     {
         var preprocessing = file.Read<ImagePreprocessing>("preprocessing");

@@ -50,7 +50,7 @@ public sealed class CaptionTrainer
 
     /// <summary>The schedule asked for, or the decoder's usual one: plateau halving for LSTM/GRU, inverse-sqrt for the Transformer.</summary>
     public static ScheduleKind ScheduleFor(CaptionTrainingOptions options, CaptionerConfig config) =>
-        options.Schedule ?? (config.Cell == DecoderCellKind.Transformer ? ScheduleKind.InverseSqrt : ScheduleKind.Plateau);
+        options.Schedule ?? (config.Cell == DecoderCellKind.Transformer && options.SelfCritical is null ? ScheduleKind.InverseSqrt : ScheduleKind.Plateau);
 
     /// <summary>
     /// Trains with the run's JSONL log and curves PNG beside the model (<see cref="TrainingOutputs"/>) and an optional
@@ -99,6 +99,7 @@ public sealed class CaptionTrainer
         private readonly optim.Optimizer optimizer;
         private readonly CaptionBatchLoader loader;
         private readonly CaptionModel model;
+        private readonly SelfCriticalStep? selfCritical;
         private (int Epoch, int Next, IEnumerator<CaptionBatch>? Batches) epoch = (-1, 0, null);
         private (int Images, Stopwatch Clock) throughput = (0, new Stopwatch());
 
@@ -110,22 +111,44 @@ public sealed class CaptionTrainer
             this.allValidation = allValidation.Count;
             IReadOnlyList<CaptionImage> validation = options.ValidationImages > 0 && allValidation.Count > options.ValidationImages
                 ? allValidation.Take(options.ValidationImages).ToList() : allValidation;
-            var text = new TextConfig(MaxLength: trainer.configTemplate.MaxLength - 2, MinCount: options.MinWordCount);
-            vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions), text);
-            config = trainer.configTemplate with { VocabSize = vocabulary.Count };
-            var preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
-
-            network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
-            encoderChecksum = trainer.LoadPretrained(network);
-            trainer.InitEmbeddings(network, vocabulary);
+            ImagePreprocessing preprocessing;
+            if (options.InitModel is { } init)
+            {
+                // Vocabulary, architecture and weights come from the file; the run trains that model further.
+                var start = CaptionModel.Load(init);
+                (vocabulary, network, preprocessing) = (start.Vocabulary, start.Network, start.Preprocessing);
+                config = network.Config;
+                network.EncoderRuntime = options.EncoderRuntime;
+                encoderChecksum = EncoderChecksumOf(start, init, options.FeatureCache is not null);
+            }
+            else
+            {
+                vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions),
+                    new TextConfig(MaxLength: trainer.configTemplate.MaxLength - 2, MinCount: options.MinWordCount));
+                config = trainer.configTemplate with { VocabSize = vocabulary.Count };
+                preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
+                network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
+                encoderChecksum = trainer.LoadPretrained(network);
+                trainer.InitEmbeddings(network, vocabulary);
+            }
+            var text = new TextConfig(MaxLength: config.MaxLength - 2, MinCount: options.MinWordCount);
             trainFeatures = trainer.CachedFeatures(network, encoderChecksum, "training", ref train);
             validationFeatures = trainer.CachedFeatures(network, encoderChecksum, "validation", ref validation);
             if (trainFeatures is null) train = trainer.Readable(train, preprocessing, "training");
             if (validationFeatures is null) validation = trainer.Readable(validation, preprocessing, "validation");
             (this.train, this.validation) = (train, validation);
             optimizer = trainer.CreateOptimizer(network);
+            // Self-critical steps take images (their captions are sampled), so each image comes once per epoch.
+            var sampling = options.SelfCritical is null ? options.Sampling : CaptionSampling.OneCaptionPerImage;
             loader = CaptionBatchLoader.Create(train, vocabulary, text, preprocessing, new CaptionLoaderOptions(
-                BatchSize: options.BatchSize, Seed: options.Seed, Sampling: options.Sampling, Pixels: trainFeatures is null));
+                BatchSize: options.BatchSize, Seed: options.Seed, Sampling: sampling, Pixels: trainFeatures is null));
+            if (options.SelfCritical is { } scst)
+            {
+                selfCritical = new SelfCriticalStep(network, vocabulary, [.. train.Select(i => (IReadOnlyList<string>)i.Captions)],
+                    scst, options.ScoringTokenizer, options.Seed);
+                trainer.Message($"self-critical training: {scst.Samples} samples per image, baseline {scst.Baseline}; CIDEr-D document " +
+                    $"frequencies from {selfCritical.Reward.Images} training images' references ({selfCritical.Reward.ReferenceNGrams} n-grams)");
+            }
             model = new CaptionModel(network, vocabulary, preprocessing);
             validationImages = validationFeatures is null ? CaptionEvaluation.Preprocess(model, validation) : null;
         }
@@ -157,6 +180,7 @@ public sealed class CaptionTrainer
             try
             {
                 using var scope = torch.NewDisposeScope();
+                if (selfCritical is not null) return SelfCriticalStep(context, batch, clock);
                 var (logits, alphas) = trainFeatures is null
                     ? network.forward(batch.Images, batch.Tokens)
                     : network.ForwardRegions(trainFeatures.Rows(torch.tensor(batch.Samples.Select(x => (long)x.Image).ToArray())), batch.Tokens);
@@ -175,6 +199,25 @@ public sealed class CaptionTrainer
             {
                 batch.Dispose();
             }
+        }
+
+        private StepReport SelfCriticalStep(StepContext context, CaptionBatch batch, Stopwatch clock)
+        {
+            var images = batch.Samples.Select(x => x.Image).ToList();
+            network.eval();   // every step samples and learns without dropout or batch statistics (see SelfCriticalStep)
+            var regions = trainFeatures is null
+                ? network.EncodeImages(batch.Images)
+                : trainFeatures.Rows(torch.tensor(images.Select(i => (long)i).ToArray()));
+            var (loss, stats) = selfCritical!.Loss(regions, images, context.Step);
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(network.parameters(), trainer.options.GradientClipNorm);
+            optimizer.step();
+            throughput.Images += images.Count;
+            return new StepReport(context.Epoch + 1, context.Batch + 1, context.BatchesInEpoch, context.Step,
+                loss.item<float>(), double.NaN, 0,
+                throughput.Images / Math.Max(throughput.Clock.Elapsed.TotalSeconds, 1e-9), context.LearningRate,
+                context.Elapsed + clock.Elapsed, Environment.WorkingSet) { SelfCritical = stats with { StepSeconds = clock.Elapsed.TotalSeconds } };
         }
 
         public Validated<ValidationReport> Validate(ValidationContext context)
@@ -236,6 +279,19 @@ public sealed class CaptionTrainer
             encoder = config.Pretrained is { } p ? EncoderWeights.Name(p.Arch, p.Alpha) : "small CNN (from scratch)",
             encoder_weights = encoderChecksum, encoder_fine_tuned_blocks = config.Pretrained?.TrainableBlocks,
         });
+
+    /// <summary>The checksum of the encoder weight file a saved captioner was trained from (its feature-cache identity).</summary>
+    private static string? EncoderChecksumOf(CaptionModel model, string path, bool needed)
+    {
+        string? checksum = null;
+        if (model.SummaryJson is { } summary && JsonNode.Parse(summary) is JsonObject fields && fields["encoder_weights"] is JsonValue value)
+            checksum = value.GetValue<string>();
+        if (needed && !model.Network.EncoderFrozen)
+            throw new SpotlightException($"{path}: --cache-features needs a frozen pretrained encoder, and this model's is {(model.Config.Pretrained is null ? "trained from scratch" : "fine-tuned")}");
+        if (needed && checksum is null)
+            throw new SpotlightException($"{path}: the model does not record which encoder weight file it was trained from, so --cache-features cannot find its features; train without the cache");
+        return checksum;
+    }
 
     /// <summary>Starts a pretrained encoder from its weight file; returns the file's checksum (the cache identity).</summary>
     private string? LoadPretrained(Captioner network)

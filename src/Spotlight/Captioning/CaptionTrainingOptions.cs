@@ -10,6 +10,9 @@ public sealed record CaptionTrainingOptions
     /// <summary>The CLI's label smoothing for a Transformer decoder when none is given (Vaswani et al. 2017, §5.4).</summary>
     public const double TransformerLabelSmoothing = 0.1;
 
+    /// <summary>The CLI's learning rate for self-critical training when none is given (self-critical.pytorch's 5e-5).</summary>
+    public const double SelfCriticalLearningRate = 5e-5;
+
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 2e-3;
@@ -55,6 +58,14 @@ public sealed record CaptionTrainingOptions
     /// vocabulary words not in the file keep their random start.</summary>
     public string? InitEmbeddings { get; init; }
 
+    /// <summary>
+    /// A captioner file to start from: its vocabulary, architecture and weights (encoder included) replace a fresh
+    /// model's, so the configuration passed to the trainer is not used. Self-critical training needs one.
+    /// </summary>
+    public string? InitModel { get; init; }
+    /// <summary>Self-critical sequence training instead of cross-entropy (needs <see cref="InitModel"/>).</summary>
+    public SelfCriticalOptions? SelfCritical { get; init; }
+
     /// <summary>Encoder file (from <c>spotlight weights import</c>) whose weights start a pretrained encoder.</summary>
     public string? EncoderWeights { get; init; }
     /// <summary>Folder of cached region features for a frozen pretrained encoder (<see cref="Vision.Encoders.FeatureCache"/>).</summary>
@@ -75,6 +86,13 @@ public sealed record CaptionTrainingOptions
         if (WarmupSteps < 0) throw new SpotlightException($"--warmup must be ≥ 0, got {WarmupSteps}");
         if (LabelSmoothing is < 0 or >= 1 || double.IsNaN(LabelSmoothing)) throw new SpotlightException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
         if (Schedule == Training.ScheduleKind.Cosine) throw new SpotlightException("captioning has no cosine schedule (it needs a known number of steps)");
+        SelfCritical?.Validate();
+        if (SelfCritical is not null && InitModel is null)
+            throw new SpotlightException("self-critical training starts from a trained captioner: give it with --init MODEL.spotlight");
+        if (InitModel is not null && InitEmbeddings is not null)
+            throw new SpotlightException("--init-embeddings cannot be used with --init: the model file already has its word embeddings");
+        if (InitModel is not null && EncoderWeights is not null)
+            throw new SpotlightException("--encoder-weights cannot be used with --init: the model file already holds its encoder");
         if (!(EncoderLearningRateFactor > 0)) throw new SpotlightException($"encoder learning-rate factor must be positive, got {EncoderLearningRateFactor}");
     }
 }

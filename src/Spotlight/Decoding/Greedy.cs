@@ -12,7 +12,14 @@ public static class Greedy
 {
     /// <summary>One hypothesis per item, in item order. <paramref name="initial"/> has batchSize rows.</summary>
     public static IReadOnlyList<Hypothesis> Decode(DecodeStep step, IDecoderState initial, int batchSize,
-        DecodeOptions options)
+        DecodeOptions options) => DecodeBy(step, initial, batchSize, options, scores => scores.max(1));
+
+    /// <summary>
+    /// One token per row and step, chosen by <paramref name="choose"/>: masked log-probabilities (rows, vocab) →
+    /// (the chosen token's log-probability, the token), both (rows). Greedy takes the arg-max; <see cref="Sampler"/> draws.
+    /// </summary>
+    internal static IReadOnlyList<Hypothesis> DecodeBy(DecodeStep step, IDecoderState initial, int batchSize,
+        DecodeOptions options, Func<Tensor, (Tensor Values, Tensor Indexes)> choose)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(initial);
@@ -40,7 +47,7 @@ public static class Greedy
             // Masks write −∞ in place, so they get a copy: the step's own tensor may be held by the model.
             var scores = StepMasks.Needed(t, options) ? output.LogProbs.detach().clone() : output.LogProbs.detach();
             StepMasks.Apply(scores, paths, Enumerable.Repeat(true, items.Count).ToArray(), t, options);
-            var (best, argmax) = scores.max(1);
+            var (best, argmax) = choose(scores);
             var bestHost = best.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             var tokenHost = argmax.cpu().data<long>().ToArray();
             var attention = DecodeSupport.HostAttention(output);

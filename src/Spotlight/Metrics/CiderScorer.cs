@@ -25,10 +25,25 @@ internal static class CiderScorer
             candCounts[i] = counter.Count(set.Items[i].Candidate);
         }
 
-        // compute_doc_freq: each image counts once per n-gram found in any of its references.
-        var documentFrequency = new int[counter.Distinct];
-        var lastImage = new int[counter.Distinct];
-        for (var i = 0; i < set.Count; i++)
+        var documentFrequency = DocumentFrequency(refCounts, counter.Distinct);
+        var orders = Orders(counter);
+        var logImages = Math.Log(set.Count);
+        var scores = new double[set.Count];
+        Parallel.For(0, set.Count, i =>
+        {
+            var candidate = Vectorize(candCounts[i], documentFrequency, orders, logImages);
+            var references = refCounts[i].Select(counts => Vectorize(counts, documentFrequency, orders, logImages)).ToArray();
+            scores[i] = Similarity(candidate, references, orders, dVariant, sigma);
+        });
+        return scores;
+    }
+
+    /// <summary>compute_doc_freq: each image counts once per n-gram found in any of its references.</summary>
+    internal static int[] DocumentFrequency(NGramCounts[][] refCounts, int distinct)
+    {
+        var documentFrequency = new int[distinct];
+        var lastImage = new int[distinct];
+        for (var i = 0; i < refCounts.Length; i++)
             foreach (var counts in refCounts[i])
                 foreach (var id in counts.Ids)
                     if (lastImage[id] != i + 1)
@@ -36,32 +51,33 @@ internal static class CiderScorer
                         lastImage[id] = i + 1;
                         documentFrequency[id]++;
                     }
+        return documentFrequency;
+    }
 
+    /// <summary>The order n of every n-gram id the counter has given out.</summary>
+    internal static byte[] Orders(NGramCounter counter)
+    {
         var orders = new byte[counter.Distinct];
         for (var id = 0; id < orders.Length; id++) orders[id] = (byte)counter.OrderOf(id);
-        var logImages = Math.Log(set.Count);
-        var scores = new double[set.Count];
-        Parallel.For(0, set.Count, i =>
-        {
-            var candidate = Vectorize(candCounts[i], documentFrequency, orders, logImages);
-            var sums = new double[N];
-            foreach (var counts in refCounts[i])
-            {
-                var reference = Vectorize(counts, documentFrequency, orders, logImages);
-                AddSimilarity(sums, candidate, reference, orders, dVariant, sigma);
-            }
-            // np.mean over the n-gram orders, then divided by the number of references, times 10.
-            var mean = (((sums[0] + sums[1]) + sums[2]) + sums[3]) / N;
-            scores[i] = mean / refCounts[i].Length * 10.0;
-        });
-        return scores;
+        return orders;
+    }
+
+    /// <summary>One caption's score against its references' vectors: the mean over n of the summed cosines, over references, times 10.</summary>
+    internal static double Similarity(Vector candidate, Vector[] references, byte[] orders, bool dVariant, double sigma)
+    {
+        var sums = new double[N];
+        foreach (var reference in references) AddSimilarity(sums, candidate, reference, orders, dVariant, sigma);
+        // np.mean over the n-gram orders, then divided by the number of references, times 10.
+        var mean = (((sums[0] + sums[1]) + sums[2]) + sums[3]) / N;
+        return mean / references.Length * 10.0;
     }
 
     /// <summary>
     /// counts2vec: TF-IDF weights, their norm per order, and the caption "length" the penalty uses, which the
     /// reference code takes as the number of bigrams (len − 1 for a non-empty caption, 0 for an empty one).
     /// </summary>
-    private static Vector Vectorize(NGramCounts counts, int[] documentFrequency, byte[] orders, double logImages)
+    /// An n-gram with an id past <paramref name="documentFrequency"/>'s end is in no reference (df 0).
+    internal static Vector Vectorize(NGramCounts counts, int[] documentFrequency, byte[] orders, double logImages)
     {
         var weights = new double[counts.Ids.Length];
         var norms = new double[N];
@@ -69,7 +85,7 @@ internal static class CiderScorer
         for (var j = 0; j < weights.Length; j++)
         {
             var id = counts.Ids[j];
-            var df = Math.Log(Math.Max(1.0, documentFrequency[id]));
+            var df = Math.Log(Math.Max(1.0, id < documentFrequency.Length ? documentFrequency[id] : 0));
             var w = counts.Counts[j] * (logImages - df);
             weights[j] = w;
             norms[orders[id] - 1] += w * w;
@@ -104,5 +120,5 @@ internal static class CiderScorer
         }
     }
 
-    private sealed record Vector(int[] Ids, double[] Weights, double[] Norms, int Length);
+    internal sealed record Vector(int[] Ids, double[] Weights, double[] Norms, int Length);
 }
