@@ -99,6 +99,11 @@ public static class EvalCommand
             table.AddRow("grounding accuracy", F(s.Grounding.Accuracy));
             table.AddRow("grounding chance", F(s.Grounding.Chance));
         }
+        if (s.Faults.Captions > 0)
+        {
+            table.AddRow("bad endings", F(s.Faults.BadEndings));
+            table.AddRow("repetitions", F(s.Faults.Repetitions));
+        }
         table.AddRow("images", s.Images.ToString(CultureInfo.InvariantCulture));
         return table;
     }

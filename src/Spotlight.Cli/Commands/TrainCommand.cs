@@ -39,8 +39,8 @@ public static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam | rmsprop", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "rmsprop");
         var lambda = new Option<float?>("--attention-penalty") { Description = $"λ of the doubly stochastic attention penalty (Xu et al. eq. 14; default {new CaptionerConfig(5).DoublyStochasticLambda}, 0 with --decoder transformer)" };
-        var init = new Option<string>("--init") { Description = "initial decoder state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
-        init.AcceptOnlyFromAmong("mean", "learned");
+        var initState = new Option<string>("--init-state") { Description = "initial LSTM/GRU state: mean (from the mean region, as the paper) or learned", DefaultValueFactory = _ => "mean" };
+        initState.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
         var runtime = CommonOptions.EncoderRuntime();
         var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
@@ -60,7 +60,8 @@ public static class TrainCommand
         var hidden = new Option<int?>("--decoder-dim") { Description = "LSTM/GRU size" };
         var attentionDim = new Option<int?>("--attention-dim") { Description = "additive attention size" };
         var dropout = new Option<float?>("--dropout") { Description = $"dropout before the word classifier (Transformer: in every layer, default {transformerDefaults.Dropout})" };
-        var initModel = new Option<string?>("--init") { Description = "start from this captioner file (vocabulary, architecture and weights); the architecture options are then not used" };
+        // --init once took only mean|learned (now --init-state); those two words keep that meaning, anything else is a model file.
+        var init = new Option<string?>("--init") { Description = "start from this captioner file (vocabulary, architecture and weights; the architecture options are then not used)" };
         var scst = new Option<bool>("--scst") { Description = "self-critical sequence training (CIDEr-D reward) from the --init model; learning rate 5e-5 unless --lr is given" };
         var scstSamples = new Option<int>("--scst-samples") { Description = "captions sampled per image and step", DefaultValueFactory = _ => new SelfCriticalOptions().Samples };
         var scstBaseline = new Option<string>("--scst-baseline") { Description = "mean (of the image's other samples) | greedy (the greedy caption's reward)", DefaultValueFactory = _ => "mean" };
@@ -69,11 +70,11 @@ public static class TrainCommand
 
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell, or a Transformer).")
         {
-            data, epochs, warmup, attention, decoder, optimizer, lambda, init, threads,
+            data, epochs, warmup, attention, decoder, optimizer, lambda, initState, threads,
             format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
             embed, hidden, attentionDim, dropout, maxLength, runtime, initEmbeddings,
             schedule, labelSmoothing, layers, encoderLayers, modelDim, heads, feedForward, positions, noTie,
-            initModel, scst, scstSamples, scstBaseline,
+            init, scst, scstSamples, scstBaseline,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -96,6 +97,8 @@ public static class TrainCommand
                     throw new SpotlightException($"--init-embeddings {vectors} has {fileDim}-dimensional vectors but --embed-dim is {asked}; they must be equal");
                 embedDim = fileDim;
             }
+            string? initValue = parse.GetValue(init);
+            string? legacyState = initValue is "mean" or "learned" ? initValue : null;
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(images), parse.GetValue(format));
             foreach (var warning in dataset.Warnings) CommonOptions.Notice(warning);
             var defaults = new CaptionerConfig(VocabSize: 5);
@@ -107,7 +110,7 @@ public static class TrainCommand
                 Cell = cell,
                 Heads = parse.GetValue(heads) ?? defaults.Heads,
                 DoublyStochasticLambda = parse.GetValue(lambda) ?? (transformer ? 0f : defaults.DoublyStochasticLambda),
-                InitFromMeanRegion = parse.GetValue(init) == "mean",
+                InitFromMeanRegion = (legacyState ?? parse.GetValue(initState)) == "mean",
                 EmbedDim = embedDim ?? defaults.EmbedDim,
                 DecoderDim = parse.GetValue(hidden) ?? defaults.DecoderDim,
                 AttentionDim = parse.GetValue(attentionDim) ?? defaults.AttentionDim,
@@ -137,7 +140,7 @@ public static class TrainCommand
                 if (parse.GetValue(imageSize) is int size) config = config with { Encoder = config.EncoderConfig with { ImageSize = size } };
             }
             bool selfCritical = parse.GetValue(scst);
-            string? start = parse.GetValue(initModel);
+            string? start = initValue is "mean" or "learned" ? null : initValue;
             if (start is not null)
             {
                 // The file's architecture rules; say so rather than let an architecture option look obeyed.

@@ -10,7 +10,11 @@ namespace Spotlight.Captioning;
 /// <summary>Corpus scores of generated captions (pycocoevalcap-compatible) and, on synthetic data, grounding.</summary>
 public sealed record CaptionScores(
     double Bleu1, double Bleu2, double Bleu3, double Bleu4, double? Meteor, double RougeL, double CiderD,
-    GroundingScore Grounding, int Images);
+    GroundingScore Grounding, int Images)
+{
+    /// <summary>Bad endings and repetitions among the generated captions.</summary>
+    public CaptionFaults Faults { get; init; } = CaptionFaults.None;
+}
 
 /// <summary>What <c>spotlight eval</c> produces: the scores and every generated caption.</summary>
 public sealed record CaptionEvaluationReport(CaptionScores Scores, IReadOnlyList<(CaptionImage Image, CaptionResult Result)> Captions);
@@ -89,7 +93,10 @@ public static class CaptionEvaluation
                 ShapeOfWord);
         }
         var scores = new CaptionScores(metrics.Bleu[0], metrics.Bleu[1], metrics.Bleu[2], metrics.Bleu[3],
-            metrics.Meteor, metrics.RougeL, metrics.CiderD, grounding, captions.Count);
+            metrics.Meteor, metrics.RougeL, metrics.CiderD, grounding, captions.Count)
+        {
+            Faults = CaptionFaults.Of([.. captions.Select(c => (c.Item2.Tokens, c.Item2.Finished))]),
+        };
         return new CaptionEvaluationReport(scores, captions);
     }
 
