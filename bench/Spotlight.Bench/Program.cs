@@ -17,6 +17,7 @@ public static class Program
             ["features"] = FeatureCacheBench.Run,
             ["tokenizers"] = () => TokenizerBench.Run(args.Skip(1).ToArray()),
             ["onnx-encoder"] = () => OnnxEncoderBench.Run(args.Skip(1).ToArray()),
+            ["scst"] = () => SelfCriticalBench.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
