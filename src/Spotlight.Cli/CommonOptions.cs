@@ -11,6 +11,18 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>--format of a captioning data set (detected when absent).</summary>
+    public static Option<string?> DataFormat()
+    {
+        var option = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
+        option.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
+        return option;
+    }
+
+    /// <summary>--images: where a captioning data set's image names point.</summary>
+    public static Option<string?> ImagesFolder() =>
+        new("--images") { Description = "folder the data set's image names are relative to (default: the format's)" };
+
     public static Option<int> Threads() => new("--threads")
     {
         Description = "CPU threads for libtorch (0 = libtorch's default)",

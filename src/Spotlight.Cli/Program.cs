@@ -16,6 +16,7 @@ public static class Program
         var root = new RootCommand("Spotlight: attention models for .NET (image captioning, translation, inpainting, visual question answering).");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RecipeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(CaptionCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

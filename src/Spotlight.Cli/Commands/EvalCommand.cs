@@ -23,8 +23,7 @@ public static class EvalCommand
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
         var runtime = CommonOptions.EncoderRuntime();
-        var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
-        format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
+        var format = CommonOptions.DataFormat();
         var imageRoot = new Option<string?>("--images") { Description = "folder the data set's image names are relative to" };
         var report = new Option<string?>("--report") { Description = "write an HTML page of example captions with per-word attention maps to this folder" };
         var examples = new Option<int>("--examples") { Description = "images in the --report page", DefaultValueFactory = _ => 10 };

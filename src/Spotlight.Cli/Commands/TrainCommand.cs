@@ -43,9 +43,8 @@ public static class TrainCommand
         initState.AcceptOnlyFromAmong("mean", "learned");
         var threads = CommonOptions.Threads();
         var runtime = CommonOptions.EncoderRuntime();
-        var format = new Option<string?>("--format") { Description = "data-set format: flickr | karpathy | coco (default: detected)" };
-        format.AcceptOnlyFromAmong("flickr", "karpathy", "coco");
-        var images = new Option<string?>("--images") { Description = "folder the data set's image names are relative to (default: the format's)" };
+        var format = CommonOptions.DataFormat();
+        var images = CommonOptions.ImagesFolder();
         var encoderWeights = new Option<string?>("--encoder-weights") { Description = "pretrained encoder file from `spotlight weights import` (MobileNet v1 or ResNet); default: a small CNN trained from scratch" };
         var imageSize = new Option<int?>("--image-size") { Description = "input side in pixels (default 224 with a pretrained encoder, 64 for the small CNN)" };
         var fineTune = new Option<int>("--fine-tune-blocks") { Description = "fine-tune the pretrained encoder's last N blocks (0 = frozen)", DefaultValueFactory = _ => 0 };

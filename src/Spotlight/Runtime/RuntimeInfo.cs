@@ -21,6 +21,14 @@ public sealed record RuntimeInfo(
             Framework: System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
     }
 
+    /// <summary>The commit the assembly was built from (the SDK appends it to the informational version), or null.</summary>
+    public static string? SourceRevision(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        var plus = informational?.IndexOf('+') ?? -1;
+        return plus < 0 ? null : informational![(plus + 1)..];
+    }
+
     public static string VersionOf(Assembly assembly)
     {
         var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
