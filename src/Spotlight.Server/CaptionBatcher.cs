@@ -148,8 +148,7 @@ public sealed class CaptionBatcher : IDisposable
         for (int i = 0; i < images.Count; i++) images[i].CopyTo(data, i * plane);
         using var scope = torch.NewDisposeScope();
         var tensor = torch.tensor(data, [images.Count, 3, size, size]);                // (batch, 3, S, S)
-        var options = new CaptionOptions(Beam: key.Beam, MaxLength: key.MaxLength, Alternatives: key.Alternatives, BatchSize: images.Count);
-        return backend.Caption(tensor, sources, options);
+        return backend.Caption(tensor, sources, key.Options with { BatchSize = images.Count });
     }
 
     /// <summary>One decode of a blank image, so the first real request does not pay for libtorch's start-up.</summary>
@@ -158,7 +157,7 @@ public sealed class CaptionBatcher : IDisposable
         try
         {
             int size = backend.Info.Preprocessing.Size;
-            Decode([new float[3 * size * size]], ["warm-up"], new BatchKey(1, 2, 1));
+            Decode([new float[3 * size * size]], ["warm-up"], new BatchKey(new CaptionOptions(Beam: 1, MaxLength: 2), 0));
             ready = true;
             logger.LogInformation("model {Model} is warmed up and ready", backend.Info.Id);
         }

@@ -1,18 +1,34 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Spotlight.Captioning;
+using Spotlight.Decoding;
 
 namespace Spotlight.Server;
 
 /// <summary>
-/// The query of <c>POST /v1/captions</c>, parsed and range-checked here (not by model binding) so that every
-/// mistake gets a 400 saying which parameter, what was given and what is allowed.
+/// The query of <c>POST /v1/captions</c>, parsed and range-checked here (not by model binding): a parameter that is
+/// unknown, repeated or not a number of the right kind is a 400 <c>bad-parameter</c>; a well-formed value out of its
+/// range (beam 0, top_p 1.5, alternatives above the beam, …) is a 422 <c>bad-decoding-parameter</c>. Each names the
+/// parameter, what was given and what is allowed.
 /// </summary>
 public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int Alternatives, bool ListAlternatives)
 {
-    public static readonly IReadOnlyList<string> Names = ["beam", "max_length", "attention", "alternatives"];
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "beam", "max_length", "attention", "alternatives", "min_length", "no_repeat_ngram", "repetition_penalty",
+        "length_penalty", "length_alpha", "sample", "temperature", "top_k", "top_p", "seed",
+    ];
 
-    /// <summary>Requests with equal settings can share a batch; attention is only a view of the same decode.</summary>
-    public BatchKey Key => new(Beam, MaxLength, Alternatives);
+    private static long soloRequests;
+
+    /// <summary>The decoding settings (the library's, which checked them).</summary>
+    public CaptionOptions Decoding { get; init; } = new(Beam, MaxLength, Alternatives: Alternatives);
+
+    /// <summary>
+    /// Requests with equal settings can share a batch; attention is only a view of the same decode. A sampled request
+    /// never shares one: its draws would depend on the other images in the batch, and a seed must give one answer.
+    /// </summary>
+    public BatchKey Key { get; init; } = new(new CaptionOptions(Beam, MaxLength, Alternatives: Alternatives), 0);
 
     public static CaptionQuery Parse(IQueryCollection query, ServerOptions limits)
     {
@@ -25,16 +41,63 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
         int? maxLength = Int(query, "max_length", 1, limits.MaxLength);
         bool attention = Bool(query, "attention") ?? false;
         int alternatives = Int(query, "alternatives", 1, limits.MaxBeam) ?? 1;
-        if (alternatives > beam)
-            throw Bad($"alternatives ({alternatives}) cannot exceed beam ({beam}): a beam of width k keeps k hypotheses");
-        return new CaptionQuery(beam, maxLength, attention, alternatives, query.ContainsKey("alternatives"));
+        bool sample = Bool(query, "sample") ?? false;
+        if (!sample && alternatives > beam)
+            throw OutOfRange($"alternatives ({alternatives}) cannot exceed beam ({beam}): a beam of width k keeps k hypotheses");
+        if (sample && beam != 1 && query.ContainsKey("beam"))
+            throw OutOfRange($"sample=true draws captions word by word: beam must be 1 (or left out), got {beam}");
+        if (!sample && (query.ContainsKey("temperature") || query.ContainsKey("top_k") || query.ContainsKey("top_p") || query.ContainsKey("seed")))
+            throw OutOfRange("temperature, top_k, top_p and seed need sample=true");
+        var sampling = sample
+            ? new SamplingOptions(Double(query, "temperature", 1e-3, 100) ?? 1.0, Int(query, "top_k", 0, 100_000) ?? 0,
+                Double(query, "top_p", 1e-9, 1) ?? 1.0, Long(query, "seed") ?? 0)
+            : null;
+        var penalty = Single(query, "length_penalty") switch
+        {
+            null or "average" => LengthPenaltyKind.Average,
+            "gnmt" => LengthPenaltyKind.Gnmt,
+            "none" => LengthPenaltyKind.None,
+            var other => throw OutOfRange($"length_penalty must be average, gnmt or none, got '{Clip(other)}'"),
+        };
+        var decoding = new CaptionOptions(sample ? 1 : beam, maxLength, Double(query, "length_alpha", 0, 5) ?? 0, alternatives)
+        {
+            LengthPenalty = penalty, MinLength = Int(query, "min_length", 0, limits.MaxLength) ?? 0,
+            NoRepeatNgram = Int(query, "no_repeat_ngram", 0, 10) ?? 0, RepetitionPenalty = Double(query, "repetition_penalty", 1, 10) ?? 1.0,
+            Sampling = sampling,
+        };
+        try { decoding.Validate(); }
+        catch (SpotlightException e) { throw OutOfRange(e.Message); }
+        return new CaptionQuery(decoding.Beam, maxLength, attention, alternatives, query.ContainsKey("alternatives"))
+        {
+            Decoding = decoding,
+            Key = new BatchKey(decoding, sample ? Interlocked.Increment(ref soloRequests) : 0),
+        };
     }
 
     private static int? Int(IQueryCollection query, string name, int min, int max)
     {
         if (Single(query, name) is not string text) return null;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
             throw Bad($"{name} must be an integer from {min} to {max}, got '{Clip(text)}'");
+        if (value < min || value > max) throw OutOfRange($"{name} must be an integer from {min} to {max}, got '{Clip(text)}'");
+        return value;
+    }
+
+    private static long? Long(IQueryCollection query, string name)
+    {
+        if (Single(query, name) is not string text) return null;
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+            throw Bad($"{name} must be an integer, got '{Clip(text)}'");
+        return value;
+    }
+
+    private static double? Double(IQueryCollection query, string name, double min, double max)
+    {
+        if (Single(query, name) is not string text) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw Bad($"{name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, got '{Clip(text)}'");
+        if (value < min || value > max)
+            throw OutOfRange($"{name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, got '{Clip(text)}'");
         return value;
     }
 
@@ -60,7 +123,10 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static ProblemException Bad(string detail) => new(Problems.BadParameter, detail);
+    private static ProblemException OutOfRange(string detail) => new(Problems.BadDecoding, detail);
 }
 
-/// <summary>The settings a batch shares: one batched search runs with one beam, length limit and n-best.</summary>
-public readonly record struct BatchKey(int Beam, int? MaxLength, int Alternatives);
+/// <summary>The settings a batch shares: one batched search runs with one set of decoding options.</summary>
+/// <param name="Options">the decoding settings</param>
+/// <param name="Solo">0, or a number of its own for a request that must not share its batch</param>
+public readonly record struct BatchKey(CaptionOptions Options, long Solo);

@@ -18,7 +18,26 @@ public sealed record CaptionResponse(
 public sealed record ImageSummary(string Format, int Width, int Height, long Bytes);
 
 /// <summary>The decoding settings used (defaults filled in).</summary>
-public sealed record CaptionSettings(int Beam, int? MaxLength, int Alternatives);
+public sealed record CaptionSettings(int Beam, int? MaxLength, int Alternatives)
+{
+    public int MinLength { get; init; }
+    public int NoRepeatNgram { get; init; }
+    public double RepetitionPenalty { get; init; } = 1;
+    public string LengthPenalty { get; init; } = "average";
+    public double LengthAlpha { get; init; }
+    /// <summary>Null unless the caption was sampled.</summary>
+    public SamplingSettings? Sampling { get; init; }
+
+    public static CaptionSettings Of(Captioning.CaptionOptions o) => new(o.Beam, o.MaxLength, o.Alternatives)
+    {
+        MinLength = o.MinLength, NoRepeatNgram = o.NoRepeatNgram, RepetitionPenalty = o.RepetitionPenalty,
+        LengthPenalty = o.LengthPenalty.ToString().ToLowerInvariant(), LengthAlpha = o.LengthAlpha,
+        Sampling = o.Sampling is { } s ? new SamplingSettings(s.Temperature, s.TopK, s.TopP, s.Seed) : null,
+    };
+}
+
+/// <summary>How a sampled caption was drawn.</summary>
+public sealed record SamplingSettings(double Temperature, int TopK, double TopP, long Seed);
 
 /// <summary>Milliseconds waiting for a batch, in the batch's decode, and from request start to answer.</summary>
 public sealed record CaptionTimings(double QueueMs, double DecodeMs, double TotalMs, int BatchSize);

@@ -47,7 +47,7 @@ public sealed class CaptionService(
         return new CaptionResponse(
             r.Caption, r.Tokens, r.LogProb, r.Score, r.Finished, backend.Info.Id,
             new ImageSummary(header.Format, header.DisplayWidth, header.DisplayHeight, image.Bytes),
-            new CaptionSettings(query.Beam, query.MaxLength, query.Alternatives),
+            CaptionSettings.Of(query.Decoding),
             new CaptionTimings(caption.Queue.TotalMilliseconds, caption.Decode.TotalMilliseconds, total.TotalMilliseconds, caption.BatchSize),
             query.Attention ? new AttentionPayload(r.Attention.GridHeight, r.Attention.GridWidth, r.Attention.Weights) : null,
             query.ListAlternatives ? r.Alternatives.Select(a => new AlternativePayload(a.Caption, a.LogProb, a.Score)).ToList() : null);

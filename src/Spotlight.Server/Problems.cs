@@ -22,6 +22,7 @@ public static class Problems
     public static readonly ProblemKind BadRequest = new(400, "bad-request", "Bad request");
     public static readonly ProblemKind BadJson = new(400, "bad-json", "Malformed JSON body");
     public static readonly ProblemKind BadSetting = new(400, "bad-setting", "Invalid request setting");
+    public static readonly ProblemKind BadDecoding = new(422, "bad-decoding-parameter", "Decoding parameter out of range");
     public static readonly ProblemKind BadText = new(422, "bad-text", "Text cannot be translated");
     public static readonly ProblemKind BadMask = new(422, "bad-mask", "Mask not usable");
     public static readonly ProblemKind BadQuestion = new(422, "bad-question", "Question cannot be answered");
@@ -41,7 +42,7 @@ public static class Problems
 
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadText, BadMask, BadQuestion, NotFound, MethodNotAllowed, BodyTooLarge,
+        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadDecoding, BadText, BadMask, BadQuestion, NotFound, MethodNotAllowed, BodyTooLarge,
         TooManyPixels, UnsupportedContentType, NotAnImage, UnsupportedFormat, UndecodableImage, Overloaded, Internal,
         NotReady, ShuttingDown, Timeout,
     ];

@@ -14,23 +14,28 @@ public static class CaptionCommand
     {
         var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
         var inputs = new Argument<string[]>("IMAGE_OR_DIR") { Description = "image files or folders of images", Arity = ArgumentArity.OneOrMore };
-        var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
-        var allowUnknown = new Option<bool>("--allow-unknown") { Description = "let captions contain <unk> (by default it is never generated)" };
+        var decoding = new DecodingOptions();
         var json = new Option<bool>("--json") { Description = "one JSON object per line: file, caption, tokens, logprob, attention" };
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
         var runtime = CommonOptions.EncoderRuntime();
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            model, inputs, beam, json, attentionOut, allowUnknown, runtime,
+            model, inputs, json, attentionOut, runtime,
         };
+        decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
+            var options = decoding.Read(parse);
             var files = ExpandInputs(parse.GetValue(inputs)!);
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
-            var results = captioner.CaptionFiles(files, new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown)));
+            var results = captioner.CaptionFiles(files, options);
             foreach (var r in results)
+            {
                 Console.WriteLine(parse.GetValue(json) ? ToJsonLine(r) : $"{r.Source}\t{r.Caption}");
+                if (!parse.GetValue(json) && options.Alternatives > 1)
+                    foreach (var a in r.Alternatives) Console.WriteLine($"\t{a.Score:F4}\t{a.Caption}");
+            }
             if (parse.GetValue(attentionOut) is string dir)
             {
                 var index = AttentionReport.Write(dir, results.Select(r => new AttentionReportItem(r.Source, r)).ToList(), "Spotlight captions");
@@ -47,7 +52,9 @@ public static class CaptionCommand
         caption = r.Caption,
         tokens = r.Tokens,
         logprob = r.LogProb,
+        score = r.Score,
         finished = r.Finished,
+        alternatives = r.Alternatives.Select(a => new { caption = a.Caption, logprob = a.LogProb, score = a.Score }),
         attention = new { grid_height = r.Attention.GridHeight, grid_width = r.Attention.GridWidth, weights = r.Attention.Weights },
     });
 

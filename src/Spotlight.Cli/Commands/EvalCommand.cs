@@ -17,8 +17,7 @@ public static class EvalCommand
         var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
         var data = new Option<string>("--data") { Description = "data set: a folder (captions.json + splits.json, or Flickr token and split files) or a COCO/Karpathy JSON file", Required = true };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
-        var beam = new Option<int>("--beam") { DefaultValueFactory = _ => 3 };
-        var allowUnknown = new Option<bool>("--allow-unknown") { Description = "let captions contain <unk> (by default it is never generated)" };
+        var decoding = new DecodingOptions();
         var results = new Option<string?>("--results") { Description = "write captions in COCO results format ([{image_id, caption}])" };
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
@@ -30,18 +29,19 @@ public static class EvalCommand
         var instances = new Option<string?>("--instances") { Description = "COCO instances JSON (boxes): play the pointing game on its photos instead (--data is then their folder; no captions needed)" };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, beam, results, json, threads, format, imageRoot, report, examples, allowUnknown, runtime, instances,
+            model, data, split, results, json, threads, format, imageRoot, report, examples, runtime, instances,
         };
+        decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             if (parse.GetValue(examples) < 0) throw new SpotlightException($"--examples must be 0 or more, got {parse.GetValue(examples)}");
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
-            var decode = new CaptionOptions(Beam: parse.GetValue(beam), AllowUnknown: parse.GetValue(allowUnknown));
+            var decode = decoding.Read(parse);
             if (parse.GetValue(instances) is string boxes)
                 return Pointing(PointingGame.Run(captioner, PointingGame.LoadInstances(boxes, parse.GetValue(imageRoot) ?? parse.GetValue(data)!), decode),
-                    parse.GetValue(json), $"pointing game on {boxes}, beam {parse.GetValue(beam)}");
+                    parse.GetValue(json), $"pointing game on {boxes}, beam {decode.Beam}");
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imageRoot), parse.GetValue(format));
             var images = dataset.Split(parse.GetValue(split)!).Images;
             if (images.Count == 0) throw new SpotlightException($"{dataset.Source}: split '{parse.GetValue(split)}' is empty");
@@ -51,7 +51,7 @@ public static class EvalCommand
             var evaluation = CaptionEvaluation.Evaluate(captioner, images, decode, objects,
                 tokenizer: PtbTokenizer.Instance);
             if (parse.GetValue(results) is string path) WriteResults(path, evaluation);
-            string title = $"{parse.GetValue(split)} split, beam {parse.GetValue(beam)}";
+            string title = $"{parse.GetValue(split)} split, {(decode.Sampling is null ? $"beam {decode.Beam}" : "sampled")}";
             if (parse.GetValue(report) is string dir)
             {
                 var items = evaluation.Captions.Take(Math.Max(0, parse.GetValue(examples)))

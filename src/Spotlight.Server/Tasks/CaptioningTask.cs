@@ -103,7 +103,20 @@ public sealed class CaptioningTask : ServedTask
             ServerOpenApi.Integer("beam", $"Beam width (1 = greedy). Default {options.DefaultBeam}.", 1, options.MaxBeam),
             ServerOpenApi.Integer("max_length", "Most words to generate. Default: the model's own limit.", 1, options.MaxLength),
             ServerOpenApi.Boolean("attention", "Include the per-token attention maps (grid_height × grid_width weights per token)."),
-            ServerOpenApi.Integer("alternatives", "List this many beam hypotheses with their scores (at most beam).", 1, options.MaxBeam),
+            ServerOpenApi.Integer("alternatives", "List this many beam hypotheses (at most beam), or samples with sample=true, with their scores.", 1, options.MaxBeam),
+            ServerOpenApi.Integer("min_length", "Block <end> before this many words. Default 0.", 0, options.MaxLength),
+            ServerOpenApi.Integer("no_repeat_ngram", "Never repeat an n-gram of this size (0 = off).", 0, 10),
+            ServerOpenApi.Query("repetition_penalty", "θ from 1 (off) to 10: log-probabilities of words already in the caption are multiplied by θ.",
+                new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "1", Maximum = "10" }),
+            ServerOpenApi.Query("length_penalty", "average (log p / len^α), gnmt (log p / ((5 + len) / 6)^α) or none.",
+                new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["average", "gnmt", "none"] }),
+            ServerOpenApi.Query("length_alpha", "α of the length penalty, 0 (off, default) to 5.", new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0", Maximum = "5" }),
+            ServerOpenApi.Boolean("sample", "Draw the caption instead of searching (beam 1); reproducible with seed. A sampled request is decoded alone."),
+            ServerOpenApi.Query("temperature", "Sampling temperature (sample=true). Default 1.", new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0.001", Maximum = "100" }),
+            ServerOpenApi.Integer("top_k", "Sample among the k likeliest words (0 = all; sample=true).", 0, 100_000),
+            ServerOpenApi.Query("top_p", "Nucleus: sample within the smallest set of words holding this probability (sample=true). Default 1.",
+                new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0", Maximum = "1" }),
+            ServerOpenApi.Query("seed", "Seed of the sampling (sample=true). Default 0.", new OpenApiSchema { Type = JsonSchemaType.Integer }),
         ];
         operation.RequestBody = new OpenApiRequestBody
         {

@@ -29,12 +29,35 @@ public sealed record CaptionAlternative(string Caption, double LogProb, double S
 public sealed record CaptionOptions(int Beam = 3, int? MaxLength = null, double LengthAlpha = 0.0, int Alternatives = 1, int BatchSize = 32,
     bool AllowUnknown = false)
 {
+    /// <summary>How a hypothesis's log-probability is divided by its length when <see cref="LengthAlpha"/> &gt; 0.</summary>
+    public LengthPenaltyKind LengthPenalty { get; init; } = LengthPenaltyKind.Average;
+    /// <summary>n &gt; 0: never repeat an n-gram of the caption.</summary>
+    public int NoRepeatNgram { get; init; }
+    /// <summary>θ ≥ 1: words already in the caption have their log-probability multiplied by θ.</summary>
+    public double RepetitionPenalty { get; init; } = 1.0;
+    /// <summary>&lt;end&gt; is blocked before this many words.</summary>
+    public int MinLength { get; init; }
+    /// <summary>
+    /// Draw captions instead of searching (Beam must be 1): <see cref="Alternatives"/> independent samples per image,
+    /// best-scored first. A seed makes it reproducible for the same images in the same batches.
+    /// </summary>
+    public SamplingOptions? Sampling { get; init; }
+
     public void Validate()
     {
         if (Beam is < 1 or > 50) throw new SpotlightException($"beam must be between 1 and 50, got {Beam}");
         if (MaxLength is < 1 or > 200) throw new SpotlightException($"max length must be between 1 and 200, got {MaxLength}");
-        if (Alternatives < 1 || Alternatives > Beam) throw new SpotlightException($"alternatives must be between 1 and the beam ({Beam})");
+        if (Sampling is null && (Alternatives < 1 || Alternatives > Beam)) throw new SpotlightException($"alternatives must be between 1 and the beam ({Beam})");
+        if (Sampling is not null && Alternatives is < 1 or > 50) throw new SpotlightException($"alternatives (samples per image) must be between 1 and 50, got {Alternatives}");
+        if (Sampling is not null && Beam != 1) throw new SpotlightException($"sampling draws captions one word at a time: beam must be 1, got {Beam}");
+        Sampling?.Validate();
         if (BatchSize < 1) throw new SpotlightException("batch size must be positive");
+        if (!double.IsFinite(LengthAlpha) || LengthAlpha < 0) throw new SpotlightException($"length alpha must be a finite number ≥ 0, got {LengthAlpha}");
+        if (!Enum.IsDefined(LengthPenalty)) throw new SpotlightException($"unknown length penalty {(int)LengthPenalty}");
+        if (NoRepeatNgram is < 0 or > 10) throw new SpotlightException($"no-repeat n-gram size must be between 0 (off) and 10, got {NoRepeatNgram}");
+        if (!double.IsFinite(RepetitionPenalty) || RepetitionPenalty is < 1 or > 10) throw new SpotlightException($"repetition penalty must be between 1 (off) and 10, got {RepetitionPenalty}");
+        if (MinLength is < 0 or > 200) throw new SpotlightException($"min length must be between 0 and 200, got {MinLength}");
+        if (MaxLength is int max && MinLength >= max) throw new SpotlightException($"min length ({MinLength}) must be below max length ({max})");
     }
 }
 
@@ -121,15 +144,20 @@ public sealed class CaptionModel : IDisposable
     {
         options.Validate();
         Network.eval();
+        int maxLength = options.MaxLength ?? Config.MaxLength - 1;
+        if (options.MinLength >= maxLength) throw new SpotlightException($"min length ({options.MinLength}) must be below the max length ({maxLength})");
         var decode = new DecodeOptions(
-            BeamSize: options.Beam, MaxLength: options.MaxLength ?? Config.MaxLength - 1,
+            BeamSize: options.Beam, MaxLength: maxLength,
             StartToken: Vocabulary.Start, EndToken: Vocabulary.End,
-            LengthPenalty: options.LengthAlpha > 0 ? LengthPenaltyKind.Average : LengthPenaltyKind.None,
-            LengthAlpha: options.LengthAlpha, NBest: options.Alternatives,
+            LengthPenalty: options.LengthAlpha > 0 ? options.LengthPenalty : LengthPenaltyKind.None,
+            LengthAlpha: options.LengthAlpha, NBest: options.Sampling is null ? options.Alternatives : 1,
+            NoRepeatNgram: options.NoRepeatNgram, MinLength: options.MinLength, RepetitionPenalty: options.RepetitionPenalty,
             // A caption with "<unk>" in it is worse than the best caption without: the word is unknown, not absent.
             BlockedTokens: options.AllowUnknown ? [Vocabulary.Pad, Vocabulary.Start] : [Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown]);
         using var scope = torch.NewDisposeScope();
-        var hypotheses = Network.GenerateFromRegions(regions, decode);
+        var hypotheses = options.Sampling is { } sampling
+            ? Network.SampleFromRegions(regions, decode, sampling, options.Alternatives)
+            : Network.GenerateFromRegions(regions, decode);
         int gridH = Network.Encoder.GridHeight, gridW = Network.Encoder.GridWidth;
         var results = new List<CaptionResult>(hypotheses.Count);
         for (int i = 0; i < hypotheses.Count; i++)

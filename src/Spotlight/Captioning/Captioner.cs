@@ -110,6 +110,29 @@ public sealed class Captioner : nn.Module
     }
 
     /// <summary>
+    /// <paramref name="samples"/> captions drawn per image from regions (batch, n, dim), each image's best-scored
+    /// first (all images' samples are drawn in one batched decode, image by image in row order).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Hypothesis>> SampleFromRegions(Tensor regions, DecodeOptions options, SamplingOptions sampling, int samples = 1)
+    {
+        using var noGrad = torch.no_grad();
+        if (decoder is TransformerCaptionDecoder transformer && options.MaxLength > transformer.MaxPositions)
+            throw new SpotlightException($"max length {options.MaxLength} is more than this Transformer captioner's {transformer.MaxPositions} positions");
+        using var scope = torch.NewDisposeScope();
+        var rows = samples == 1 ? regions : regions.repeat_interleave(samples, 0);
+        var initial = Decoder.Start(rows);
+        try
+        {
+            var drawn = Sampler.Decode(Decoder.DecodeStep, initial, (int)rows.shape[0], options, sampling);
+            return [.. drawn.Chunk(samples).Select(group => (IReadOnlyList<Hypothesis>)[.. group.OrderByDescending(h => h.Score)])];
+        }
+        finally
+        {
+            Decoder.Release(initial);
+        }
+    }
+
+    /// <summary>
     /// A Transformer's cross-attention per layer and head for captions already written: regions (batch, n, dim),
     /// tokens (batch, T) starting with &lt;start&gt; → (batch, layers, heads, T, n), the maps of the words
     /// tokens[:, 1..] (and of what followed the last token). Averaged over layers and heads these are the maps decoding

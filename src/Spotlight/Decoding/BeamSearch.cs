@@ -48,7 +48,7 @@ public static class BeamSearch
             var output = step(DecodeSupport.InputTokens(paths, options.StartToken, device), state);
             var (vocab, sources) = DecodeSupport.Check(output, paths.Count, options);
             var scores = DecodeSupport.CandidateScores(output, logProbs, device);
-            StepMasks.Apply(scores, paths, logProbs.Select(double.IsFinite).ToArray(), t, options);
+            StepMasks.Apply(scores, paths, logProbs.Select(double.IsFinite).ToArray(), t, options, logProbs);
             var candidates = (int)Math.Min(2L * beamSize, (long)width * vocab);
             var (top, index) = scores.view(active.Count, width * vocab).topk(candidates, dim: 1);
             var topHost = top.cpu().data<double>().ToArray();

@@ -28,6 +28,8 @@ public enum LengthPenaltyKind
 /// true or 1 where a source is real) leaves padded sources out of it.</item>
 /// <item><c>BlockedTokens</c>: tokens never generated (their log-probability is set to −∞ at every step), e.g. a
 /// captioner's &lt;unk&gt; and &lt;pad&gt;; must not include <c>EndToken</c>.</item>
+/// <item><c>RepetitionPenalty</c> θ ≥ 1: the log-probability of a token already generated is multiplied by θ (CTRL's
+/// penalty, on log-probabilities); hypotheses' LogProb and Score then include it, as the search ranked them.</item>
 /// <item><c>NBest</c>: hypotheses returned per item by beam search (at most <c>BeamSize</c>).</item>
 /// <item><c>Device</c>: where the decoder makes its token tensors; null: the device of the initial state's first
 /// tensor, or the CPU when the state lists none (set it for a GPU model whose state lists no tensors).</item>
@@ -47,7 +49,8 @@ public sealed record DecodeOptions(
     Tensor? MaxLengthPerItem = null,
     Tensor? SourceMask = null,
     Device? Device = null,
-    int[]? BlockedTokens = null)
+    int[]? BlockedTokens = null,
+    double RepetitionPenalty = 1.0)
 {
     /// <summary>Throws a one-line <see cref="SpotlightException"/> naming the first bad value.</summary>
     public void Validate()
@@ -63,6 +66,8 @@ public sealed record DecodeOptions(
         Require(NoRepeatNgram >= 0, $"NoRepeatNgram must be ≥ 0, 0 turning it off (got {NoRepeatNgram})");
         Require(NBest >= 1 && NBest <= BeamSize, $"NBest must be between 1 and BeamSize={BeamSize} (got {NBest})");
         Require(MinLength >= 0, $"MinLength must be ≥ 0 (got {MinLength})");
+        Require(double.IsFinite(RepetitionPenalty) && RepetitionPenalty >= 1,
+            $"RepetitionPenalty must be a finite number ≥ 1, 1 turning it off (got {RepetitionPenalty})");
         Require(BlockedTokens is null || BlockedTokens.All(t => t >= 0 && t != EndToken),
             $"BlockedTokens must be token ids ≥ 0 other than EndToken={EndToken}");
     }

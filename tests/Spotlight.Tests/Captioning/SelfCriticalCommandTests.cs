@@ -41,3 +41,40 @@ public class SelfCriticalCommandTests
         Assert.Single(error.Trim().Split('\n'));
     }
 }
+
+/// <summary><c>spotlight caption</c>'s decoding controls.</summary>
+[Collection("Console")]
+public class CaptionDecodingCommandTests
+{
+    [Fact]
+    public void Sampling_with_a_seed_repeats_n_best_lists_have_scores_and_bad_values_are_one_line()
+    {
+        using var data = new TinyCaptioningData();
+        using var dir = new TempDirectory();
+        var model = dir.File("m.spotlight");
+        using (var random = data.RandomModel()) random.Save(model);
+        var photo = data.Dataset.Split("test").Images[0].ImagePath;
+
+        string[] sample = ["caption", model, photo, "--beam", "1", "--sample", "--sample-seed", "3", "--top-k", "5", "--alternatives", "3", "--json"];
+        var (code, first, error) = CliHarness.Run(sample);
+        Assert.True(code == 0, error);
+        var (_, second, _) = CliHarness.Run(sample);
+        Assert.Equal(first, second);
+        var line = JsonDocument.Parse(first.Trim()).RootElement;
+        var scores = line.GetProperty("alternatives").EnumerateArray().Select(a => a.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(3, scores.Count);
+        Assert.Equal(scores.OrderByDescending(s => s), scores);
+        Assert.Equal(line.GetProperty("caption").GetString(), line.GetProperty("alternatives")[0].GetProperty("caption").GetString());
+
+        var (_, blocked, _) = CliHarness.Run("caption", model, photo, "--beam", "2", "--no-repeat-ngram", "1", "--min-length", "3", "--json");
+        var words = JsonDocument.Parse(blocked.Trim()).RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Equal(words.Count, words.Distinct().Count());
+
+        foreach (var bad in new[] { new[] { "--top-p", "0.5" }, ["--sample", "--beam", "3"], ["--repetition-penalty", "0.5"], ["--sample", "--beam", "1", "--temperature", "0"] })
+        {
+            (code, _, error) = CliHarness.Run(["caption", model, photo, .. bad]);
+            Assert.NotEqual(0, code);
+            Assert.Single(error.Trim().Split('\n'));
+        }
+    }
+}

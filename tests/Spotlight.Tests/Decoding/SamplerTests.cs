@@ -86,3 +86,56 @@ public class SamplerTests
         return new ToyState(one.H.expand(rows, -1).contiguous(), one.Bias.expand(rows, -1).contiguous(), one.Memory.expand(rows, -1).contiguous());
     }
 }
+
+/// <summary>The repetition penalty: greedy follows a hand-written penalised arg-max, and beam 1 agrees with it.</summary>
+public class RepetitionPenaltyTests
+{
+    [Fact]
+    public void Greedy_with_a_penalty_picks_the_penalised_arg_max_and_beam_one_agrees()
+    {
+        int changed = 0;
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var model = new ToyModel(vocab: 7, sources: 2, seed, endBoost: -2f, sharpness: 3f);
+            var initial = model.Initial(3, seed);
+            var options = new DecodeOptions(BeamSize: 1, MaxLength: 9, RepetitionPenalty: 3.0);
+            var greedy = Greedy.Decode(model.Step, initial, 3, options);
+            var beam = BeamSearch.Decode(model.Step, initial, 3, options).Select(b => b[0]).ToList();
+            var plain = Greedy.Decode(model.Step, initial, 3, options with { RepetitionPenalty = 1 });
+            for (int item = 0; item < 3; item++)
+            {
+                var (tokens, logProb) = Oracle(model, initial, item, 9, 3.0);
+                Assert.Equal(tokens, Generated(greedy[item]));
+                Assert.Equal(logProb, greedy[item].LogProb, 4);
+                Assert.Equal(tokens, Generated(beam[item]));
+                Assert.Equal(logProb, beam[item].LogProb, 4);
+                if (!tokens.SequenceEqual(Generated(plain[item]))) changed++;
+            }
+        }
+        Assert.True(changed > 0, "the penalty never changed a caption, so the test cannot fail");
+    }
+
+    private static int[] Generated(Hypothesis h) => h.Finished ? [.. h.Tokens, ToyModel.End] : h.Tokens;
+
+    /// <summary>One row, one step at a time: log p of tokens already generated × θ, then the arg-max.</summary>
+    private static (int[] Tokens, double LogProb) Oracle(ToyModel model, IDecoderState initial, int item, int maxLength, double theta)
+    {
+        var state = initial.Select(TorchSharp.torch.tensor(new long[] { item }));
+        long previous = ToyModel.Start;
+        var tokens = new List<int>();
+        double total = 0;
+        while (tokens.Count < maxLength)
+        {
+            var output = model.Step(TorchSharp.torch.tensor(new[] { previous }), state);
+            var scores = output.LogProbs[0].to_type(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray();
+            foreach (var seen in tokens.Distinct()) scores[seen] *= theta;
+            int best = Array.IndexOf(scores, scores.Max());
+            total += scores[best];
+            tokens.Add(best);
+            if (best == ToyModel.End) break;
+            state = output.State;
+            previous = best;
+        }
+        return ([.. tokens], total);
+    }
+}

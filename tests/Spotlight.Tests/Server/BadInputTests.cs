@@ -11,24 +11,29 @@ public class BadInputTests(ServerFixture fixture)
 {
     public static TheoryData<string, int, string> BadParameters => new()
     {
-        { "?beam=0", 400, "beam must be an integer from 1 to 10, got '0'" },
-        { "?beam=11", 400, "beam must be an integer from 1 to 10" },
+        { "?beam=0", 422, "beam must be an integer from 1 to 10, got '0'" },
+        { "?beam=11", 422, "beam must be an integer from 1 to 10" },
         { "?beam=abc", 400, "got 'abc'" },
         { "?beam=99999999999999999999", 400, "beam must be an integer" },
-        { "?max_length=10000", 400, "max_length must be an integer from 1 to 100, got '10000'" },
-        { "?max_length=0", 400, "max_length" },
+        { "?max_length=10000", 422, "max_length must be an integer from 1 to 100, got '10000'" },
+        { "?max_length=0", 422, "max_length" },
         { "?attention=maybe", 400, "attention must be true or false" },
-        { "?beam=2&alternatives=3", 400, "alternatives (3) cannot exceed beam (2)" },
+        { "?beam=2&alternatives=3", 422, "alternatives (3) cannot exceed beam (2)" },
         { "?beam=1&beam=2", 400, "beam is given 2 times" },
         { "?maxlength=5", 400, "unknown query parameter 'maxlength'" },
+        { "?sample=true&top_p=2", 422, "top_p must be a number from" },
+        { "?top_k=3", 422, "need sample=true" },
+        { "?repetition_penalty=lots", 400, "repetition_penalty must be a number" },
     };
 
     [Theory]
     [MemberData(nameof(BadParameters))]
-    public async Task Bad_parameters_are_400_naming_the_parameter(string query, int status, string detail)
+    public async Task Bad_parameters_are_400_or_422_naming_the_parameter(string query, int status, string detail)
     {
         await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend);
-        var problem = await Http.AssertProblem(await Http.PostRaw(server.Client, fixture.Images[0], query: query), (HttpStatusCode)status, "bad-parameter");
+        // Malformed (not a number, repeated, unknown): 400; well-formed but out of range: 422.
+        var problem = await Http.AssertProblem(await Http.PostRaw(server.Client, fixture.Images[0], query: query), (HttpStatusCode)status,
+            status == 400 ? "bad-parameter" : "bad-decoding-parameter");
         Assert.Contains(detail, problem.GetProperty("detail").GetString());
         await StillAnswers(server);
     }

@@ -42,6 +42,32 @@ public class CaptionEndpointTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Decoding_controls_reach_the_search_and_are_echoed_and_a_seeded_sample_repeats()
+    {
+        var controls = new Spotlight.Captioning.CaptionOptions(Beam: 3) { NoRepeatNgram = 1, RepetitionPenalty = 2, MinLength = 4 };
+        var expected = fixture.Model.CaptionFiles([fixture.ImagePaths[2]], controls)[0];
+        var sampling = new Spotlight.Captioning.CaptionOptions(Beam: 1, Alternatives: 2) { Sampling = new Spotlight.Decoding.SamplingOptions(0.9, 0, 0.95, 7) };
+        var sampled = fixture.Model.CaptionFiles([fixture.ImagePaths[2]], sampling)[0];
+        await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend);
+
+        var json = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[2], "image/png", "?beam=3&no_repeat_ngram=1&repetition_penalty=2&min_length=4"));
+        Http.AssertSameCaption(expected, json);
+        var words = json.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.True(words.Count >= 4 || !json.GetProperty("finished").GetBoolean());
+        Assert.Equal(words.Count, words.Distinct().Count());                  // no word twice (1-grams blocked)
+        var settings = json.GetProperty("settings");
+        Assert.Equal((1, 2.0, 4), (settings.GetProperty("no_repeat_ngram").GetInt32(), settings.GetProperty("repetition_penalty").GetDouble(), settings.GetProperty("min_length").GetInt32()));
+
+        const string query = "?sample=true&temperature=0.9&top_p=0.95&seed=7&alternatives=2";
+        var first = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[2], "image/png", query));
+        var second = await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[2], "image/png", query));
+        Http.AssertSameCaption(sampled, first);                              // the library's draw, alone in its batch
+        Assert.Equal(first.GetProperty("caption").GetString(), second.GetProperty("caption").GetString());
+        Assert.Equal(7, first.GetProperty("settings").GetProperty("sampling").GetProperty("seed").GetInt64());
+        Assert.Equal(2, first.GetProperty("alternatives").GetArrayLength());
+    }
+
+    [Fact]
     public async Task The_answer_names_the_model_and_the_image_and_accounts_for_its_time()
     {
         await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend);

@@ -20,7 +20,7 @@ public class KestrelTests(ServerFixture fixture)
         await Http.AssertProblem(await Http.PostRaw(server.Client, new byte[10_000]), HttpStatusCode.RequestEntityTooLarge, "body-too-large");
         await Http.AssertProblem(await Http.PostRaw(server.Client, new byte[3_000_000]), HttpStatusCode.RequestEntityTooLarge, "body-too-large");
         await Http.AssertProblem(await Http.PostRaw(server.Client, BadImages.Tiff()), HttpStatusCode.UnsupportedMediaType, "unsupported-image-format");
-        await Http.AssertProblem(await Http.PostRaw(server.Client, fixture.Images[0], query: "?max_length=10000"), HttpStatusCode.BadRequest, "bad-parameter");
+        await Http.AssertProblem(await Http.PostRaw(server.Client, fixture.Images[0], query: "?max_length=10000"), HttpStatusCode.UnprocessableEntity, "bad-decoding-parameter");
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/readyz")).StatusCode);
         Http.AssertSameCaption(fixture.Reference(1, ServerFixture.Greedy),
             await Http.AssertCaption(await Http.PostRaw(server.Client, fixture.Images[1], query: "?beam=1")));

@@ -22,7 +22,7 @@ public partial class MetricsTests(ServerFixture fixture)
         var samples = Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(3, samples["spotlight_http_requests_total{route=\"/v1/captions\",status=\"200\"}"]);
-        Assert.Equal(2, samples["spotlight_http_requests_total{route=\"/v1/captions\",status=\"400\"}"]);
+        Assert.Equal(2, samples["spotlight_http_requests_total{route=\"/v1/captions\",status=\"422\"}"]);
         Assert.Equal(1, samples["spotlight_http_requests_total{route=\"/healthz\",status=\"200\"}"]);
         Assert.Equal(5, samples["spotlight_http_request_duration_seconds_count{route=\"/v1/captions\"}"]);
         Assert.Equal(5, samples["spotlight_http_request_duration_seconds_bucket{route=\"/v1/captions\",le=\"+Inf\"}"]);

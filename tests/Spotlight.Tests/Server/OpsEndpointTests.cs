@@ -67,7 +67,7 @@ public class OpsEndpointTests(ServerFixture fixture)
 
         var caption = paths.GetProperty("/v1/captions").GetProperty("post");
         var parameters = caption.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        Assert.Equal(["alternatives", "attention", "beam", "max_length"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(CaptionQuery.Names.Order(StringComparer.Ordinal), parameters.Keys.Order(StringComparer.Ordinal));
         var beam = parameters["beam"].GetProperty("schema");
         Assert.Equal("integer", beam.GetProperty("type").GetString());
         Assert.Equal(10, beam.GetProperty("maximum").GetInt32());

@@ -55,9 +55,11 @@ internal static class SoakRequests
         });
         string?[] contentTypes = [null, "text/plain", "application/json", "%%%", "video/mp4", "application/x-www-form-urlencoded"];
         Add(100, i => Raw("content-type", fixture.Images[i % fixture.Images.Count], [415], contentTypes[i % contentTypes.Length]));
-        string[] queries = ["?beam=0", "?beam=-1", "?beam=11", "?beam=1e3", "?max_length=10000", "?max_length=", "?attention=maybe",
-            "?alternatives=0", "?beam=1&alternatives=2", "?beam=1&beam=1", "?unknown=1", "?beam=%00", "?max_length=-5"];
-        Add(200, i => Raw("bad-parameter", fixture.Images[i % fixture.Images.Count], [400], "image/png", queries[i % queries.Length]));
+        string[] malformed = ["?beam=1e3", "?max_length=", "?attention=maybe", "?beam=1&beam=1", "?unknown=1", "?beam=%00", "?top_p=x&sample=1"];
+        Add(100, i => Raw("bad-parameter", fixture.Images[i % fixture.Images.Count], [400], "image/png", malformed[i % malformed.Length]));
+        string[] outOfRange = ["?beam=0", "?beam=-1", "?beam=11", "?max_length=10000", "?alternatives=0", "?beam=1&alternatives=2", "?max_length=-5",
+            "?sample=true&top_p=3", "?temperature=2", "?repetition_penalty=0"];
+        Add(100, i => Raw("bad-decoding-parameter", fixture.Images[i % fixture.Images.Count], [422], "image/png", outOfRange[i % outOfRange.Length]));
         Add(50, _ => Raw("empty", [], 400));
         Add(50, _ => Raw("oversized", new byte[maxBodyBytes + 1 + random.Next(10_000)], 413));
         Add(50, i => (i % 3) switch
