@@ -27,6 +27,39 @@ public sealed class RealDatasetFormatTests
         return dir;
     }
 
+    private static TempDirectory CocoLayout(bool duplicate = false, bool withValFolder = true)
+    {
+        var dir = new TempDirectory();
+        string Captions(int first, string[] names) => "{\"images\":[" + string.Join(",", names.Select((n, i) => $"{{\"id\":{first + i},\"file_name\":\"{n}\"}}"))
+            + "],\"annotations\":[" + string.Join(",", names.Select((_, i) => $"{{\"id\":{100 + first + i},\"image_id\":{first + i},\"caption\":\"A photo {first + i}.\"}}")) + "]}";
+        dir.Write("annotations/captions_train2017.json", System.Text.Encoding.UTF8.GetBytes(Captions(1, ["a.jpg", "b.jpg"])));
+        dir.Write("annotations/captions_val2017.json", System.Text.Encoding.UTF8.GetBytes(Captions(duplicate ? 2 : 3, ["c.jpg"])));
+        dir.Write("annotations/instances_val2017.json", System.Text.Encoding.UTF8.GetBytes("{}"));   // not a captions file: ignored
+        foreach (var name in new[] { "a.jpg", "b.jpg" }) dir.Write($"train2017/{name}", Png);
+        if (withValFolder) dir.Write("val2017/c.jpg", Png);
+        return dir;
+    }
+
+    [Fact]
+    public void Cocos_own_folder_layout_reads_each_captions_file_with_its_split_and_image_folder()
+    {
+        using var dir = CocoLayout();
+        var dataset = CaptionDataset.Load(dir.Path);
+        Assert.Equal(["train", "train", "val"], dataset.Images.Select(i => i.Split));
+        Assert.Equal(System.IO.Path.Combine(dir.Path, "val2017", "c.jpg"), dataset.Split("val").Images.Single().ImagePath);
+        Assert.Equal(["A photo 3."], dataset.Split("val").Images.Single().Captions);
+        Assert.Equal(System.IO.Path.Combine(dir.Path, "train2017", "b.jpg"), dataset.Images[1].ImagePath);
+
+        using var missing = CocoLayout(withValFolder: false);
+        var e = Assert.Throws<SpotlightException>(() => CaptionDataset.Load(missing.Path));
+        Assert.Contains("val2017", e.Message);
+        Assert.Contains("captions_val2017.json", e.Message);
+
+        using var twice = CocoLayout(duplicate: true);
+        e = Assert.Throws<SpotlightException>(() => CaptionDataset.Load(twice.Path));
+        Assert.Contains("image id 2 is also in an earlier captions file", e.Message);
+    }
+
     [Fact]
     public void The_original_flickr8k_layout_loads_with_dev_as_val_and_captions_in_number_order()
     {

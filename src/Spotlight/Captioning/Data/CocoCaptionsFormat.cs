@@ -7,21 +7,58 @@ namespace Spotlight.Captioning.Data;
 /// <summary>
 /// COCO captions JSON ("images": id, file_name; "annotations": id, image_id, caption) with splits from a
 /// splits.json beside it (image id → split name) or, failing that, from the file name (captions_train2014.json).
-/// Accepts a directory holding captions.json (the synthetic layout, images under images/) or the JSON file itself.
+/// Accepts a directory holding captions.json (the synthetic layout, images under images/), the JSON file itself, or
+/// COCO's own layout: a directory with <c>annotations/captions_*.json</c> and one image folder per file, named by the
+/// file's suffix (<c>captions_val2017.json</c> → <c>val2017/</c>), each file's split from its name.
 /// </summary>
 public sealed class CocoCaptionsFormat : ICaptionDatasetFormat
 {
     public string Name => "COCO captions JSON";
 
     public bool Recognises(string path) =>
-        Directory.Exists(path) ? File.Exists(Path.Combine(path, "captions.json"))
+        Directory.Exists(path) ? File.Exists(Path.Combine(path, "captions.json")) || CocoLayoutFiles(path).Length > 0
         : path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>COCO's layout: annotations/captions_*.json, in name order.</summary>
+    private static string[] CocoLayoutFiles(string dir)
+    {
+        var annotations = Path.Combine(dir, "annotations");
+        return Directory.Exists(annotations)
+            ? [.. Directory.GetFiles(annotations, "captions_*.json").Order(StringComparer.Ordinal)]
+            : [];
+    }
 
     public CaptionDataset Read(string path, string? imageRoot)
     {
-        string file = Directory.Exists(path) ? Path.Combine(path, "captions.json") : path;
+        if (Directory.Exists(path) && !File.Exists(Path.Combine(path, "captions.json")))
+        {
+            var files = CocoLayoutFiles(path);
+            if (files.Length == 0) throw new SpotlightException($"{path}: neither captions.json nor annotations/captions_*.json");
+            var images = new List<CaptionImage>();
+            var warnings = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                // captions_val2017.json → val2017/ beside annotations/ (or --images when given).
+                var folder = Path.Combine(path, Path.GetFileNameWithoutExtension(file)["captions_".Length..]);
+                var root = imageRoot ?? (Directory.Exists(folder) ? folder
+                    : throw new SpotlightException($"{file}: its images are expected in {folder}, which does not exist (or give --images)"));
+                var part = ReadFile(file, root);
+                foreach (var image in part.Images)
+                    if (!seen.Add(image.Id)) throw new SpotlightException($"{file}: image id {image.Id} is also in an earlier captions file");
+                images.AddRange(part.Images);
+                warnings.AddRange(part.Warnings);
+            }
+            return new CaptionDataset(images, path, warnings);
+        }
+        string captionsFile = Directory.Exists(path) ? Path.Combine(path, "captions.json") : path;
+        string parent = Path.GetDirectoryName(Path.GetFullPath(captionsFile))!;
+        return ReadFile(captionsFile, imageRoot ?? (Directory.Exists(Path.Combine(parent, "images")) ? Path.Combine(parent, "images") : parent));
+    }
+
+    private static CaptionDataset ReadFile(string file, string imageRoot)
+    {
         string dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        imageRoot ??= Directory.Exists(Path.Combine(dir, "images")) ? Path.Combine(dir, "images") : dir;
         var warnings = new List<string>();
 
         using var doc = JsonFile.Parse(file);
