@@ -12,22 +12,24 @@ public static class CaptionCommand
 
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "a .spotlight captioning model" };
-        var inputs = new Argument<string[]>("IMAGE_OR_DIR") { Description = "image files or folders of images", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("[MODEL] IMAGE_OR_DIR") { Description = "image files or folders of images, after an optional captioning model file (default: the pretrained captioner that comes with Spotlight)", Arity = ArgumentArity.OneOrMore };
+        var modelOption = new Option<string?>("--model") { Description = "the captioning model file (instead of naming it first)" };
         var decoding = new DecodingOptions();
         var json = new Option<bool>("--json") { Description = "one JSON object per line: file, caption, tokens, logprob, attention" };
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
+        var report = new Option<string?>("--report") { Description = "write the HTML page of the photos with each word's attention map here (as eval --report)" };
         var runtime = CommonOptions.EncoderRuntime();
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            model, inputs, json, attentionOut, runtime,
+            inputs, modelOption, json, attentionOut, report, runtime,
         };
         decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var options = decoding.Read(parse);
-            var files = ExpandInputs(parse.GetValue(inputs)!);
-            using var captioner = CaptionModel.Load(parse.GetValue(model)!);
+            var (modelPath, imageArgs) = SplitModel(parse.GetValue(modelOption), parse.GetValue(inputs)!);
+            var files = ExpandInputs(imageArgs);
+            using var captioner = modelPath is null ? CaptionModel.LoadPretrained() : CaptionModel.Load(modelPath);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
             var results = captioner.CaptionFiles(files, options);
             foreach (var r in results)
@@ -36,9 +38,10 @@ public static class CaptionCommand
                 if (!parse.GetValue(json) && options.Alternatives > 1)
                     foreach (var a in r.Alternatives) Console.WriteLine($"\t{a.Score:F4}\t{a.Caption}");
             }
-            if (parse.GetValue(attentionOut) is string dir)
+            foreach (var dir in new[] { parse.GetValue(attentionOut), parse.GetValue(report) }.OfType<string>().Distinct())
             {
-                var index = AttentionReport.Write(dir, results.Select(r => new AttentionReportItem(r.Source, r)).ToList(), "Spotlight captions");
+                var index = AttentionReport.Write(dir, results.Select(r => new AttentionReportItem(r.Source, r)).ToList(),
+                    $"Spotlight captions ({Path.GetFileName(modelPath ?? CaptionModel.PretrainedPath)})");
                 Console.Error.WriteLine($"attention maps: {index}");
             }
             return 0;
@@ -57,6 +60,23 @@ public static class CaptionCommand
         alternatives = r.Alternatives.Select(a => new { caption = a.Caption, logprob = a.LogProb, score = a.Score }),
         attention = new { grid_height = r.Attention.GridHeight, grid_width = r.Attention.GridWidth, weights = r.Attention.Weights },
     });
+
+    /// <summary>
+    /// The model and the images: <c>--model</c> when given; otherwise the first argument when it is a Spotlight model
+    /// file (its extension or header says so), as command lines before the pretrained model had it; otherwise none
+    /// (the pretrained captioner) and every argument is an image.
+    /// </summary>
+    public static (string? Model, IReadOnlyList<string> Images) SplitModel(string? model, IReadOnlyList<string> arguments)
+    {
+        if (model is not null) return (model, arguments);
+        var first = arguments[0];
+        if (first.EndsWith(Spotlight.Checkpoints.ModelFile.Extension, StringComparison.OrdinalIgnoreCase) || CaptionModel.IsModelFile(first))
+        {
+            if (arguments.Count == 1) throw new SpotlightException($"{first}: a model file; give the images to caption after it");
+            return (first, arguments.Skip(1).ToList());
+        }
+        return (null, arguments);
+    }
 
     /// <summary>Files as given; folders expanded to their images (sorted, not recursive).</summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)

@@ -5,7 +5,7 @@ namespace Spotlight.Cli.Commands;
 
 /// <summary>
 /// <c>spotlight serve [MODEL]</c>: captions over HTTP, with a page that shows where the model looks, and any other task
-/// whose model is given. At least one model is required.
+/// whose model is given. With no model at all it serves the pretrained captioner that comes with Spotlight.
 /// </summary>
 public static class ServeCommand
 {
@@ -27,7 +27,7 @@ public static class ServeCommand
     public static Command Create()
     {
         var defaults = new ServerOptions();
-        var model = new Argument<string?>("MODEL") { Description = "a .spotlight captioning model (may be left out when another task's model is given)", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<string?>("MODEL") { Description = "a .spotlight captioning model (default: the pretrained captioner, unless another task's model is given)", Arity = ArgumentArity.ZeroOrOne };
         var urls = new Option<string[]>("--urls")
         {
             Description = "addresses to listen on (loopback unless you name another interface, e.g. http://0.0.0.0:8080)",
@@ -50,12 +50,6 @@ public static class ServeCommand
         };
         foreach (var task in tasks) command.Options.Add(task.Option);
         command.Options.Add(threads);
-        // Without any model there is nothing to serve: the same error as when MODEL was a required argument.
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(model) is null && tasks.All(t => result.GetValue(t.Option) is null))
-                result.AddError("Required argument missing for command: 'serve'.");
-        });
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -69,6 +63,13 @@ public static class ServeCommand
                 RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = parse.GetValue(jsonLogs),
             };
             string? captioner = parse.GetValue(model);
+            // No model at all: the pretrained captioner that comes with Spotlight.
+            if (captioner is null && tasks.All(t => parse.GetValue(t.Option) is null))
+            {
+                captioner = Spotlight.Captioning.CaptionModel.PretrainedPath;
+                if (!File.Exists(captioner))
+                    throw new SpotlightException($"{captioner}: the pretrained captioner is missing (models/{Spotlight.Captioning.CaptionModel.PretrainedFileName} in the repository); rebuild, or give a model file");
+            }
             CaptionServer.Serve(options, [() => CaptioningTask.Load(captioner), .. tasks.Select(t => (Func<ServedTask>)(() => t.Load(parse.GetValue(t.Option))))],
                 Console.Error);
             return 0;

@@ -1,3 +1,4 @@
+using Spotlight.Vision.Encoders.Onnx;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spotlight.Checkpoints;
@@ -16,6 +17,9 @@ public sealed record AttentionMaps(int GridHeight, int GridWidth, float[][] Weig
 public sealed record CaptionResult(
     string Source, string Caption, IReadOnlyList<string> Tokens, double LogProb, double Score, bool Finished,
     AttentionMaps Attention, IReadOnlyList<CaptionAlternative> Alternatives);
+
+/// <summary>Where a shipped captioner's encoder weights come from: a package's ONNX file, checked by its SHA-256.</summary>
+public sealed record EncoderReference(string Arch, string Package, string? PackageVersion, string File, string Sha256);
 
 public sealed record CaptionAlternative(string Caption, double LogProb, double Score);
 
@@ -93,11 +97,91 @@ public sealed class CaptionModel : IDisposable
 
     private static readonly TaskModelFile<CaptionerConfig> FileFormat = new(Kind, Json);
 
-    public void Save(string path) => FileFormat.Save(path, Network, Config, SummaryJson, new Dictionary<string, string>
+    public void Save(string path) => FileFormat.Save(path, Network, Config, SummaryJson, Blobs());
+
+    private Dictionary<string, string> Blobs(ImagePreprocessing? preprocessing = null) => new()
     {
         ["vocabulary"] = Vocabulary.ToJson(),
-        ["preprocessing"] = JsonSerializer.Serialize(Preprocessing, Json),
-    });
+        ["preprocessing"] = JsonSerializer.Serialize(preprocessing ?? Preprocessing, Json),
+    };
+
+    /// <summary>The blob of a model file saved by <see cref="SaveWithEncoderReference"/>.</summary>
+    public const string EncoderReferenceBlob = "encoder_reference";
+
+    /// <summary>
+    /// Saves a captioner whose frozen encoder is the ResNet-18 that comes with Spotlight from NuGet without copying
+    /// it: the decoder's weights in float16 (half the size; captions checked against float32 in the model card), and
+    /// the encoder as a reference — the package, the ONNX file's name and SHA-256 — that loading resolves and checks.
+    /// Refused when the encoder's weights are not exactly that file's (a fine-tuned encoder must be saved whole).
+    /// </summary>
+    /// <param name="resize">how user photos become squares, when it should differ from training's (recorded in the file)</param>
+    public void SaveWithEncoderReference(string path, ResizePolicy? resize = null)
+    {
+        if (Config.Pretrained is not { Arch: CntkResNet18.Arch, TrainableBlocks: 0 })
+            throw new SpotlightException($"only a captioner on the frozen {CntkResNet18.Arch} encoder can be saved with an encoder reference");
+        var onnx = PackagedResNet18(path);
+        var reference = new EncoderReference(CntkResNet18.Arch, CntkResNet18.PackageId, CntkResNet18.KnownFiles.GetValueOrDefault(OnnxFile.Sha256(onnx)),
+            Path.GetFileName(onnx), OnnxFile.Sha256(onnx));
+        var packaged = CntkResNet18.ReadStateDict(onnx);
+        try
+        {
+            foreach (var (name, tensor) in Network.EncoderModule.state_dict())
+                if (!packaged.TryGetValue(name, out var expected) || !tensor.shape.SequenceEqual(expected.shape) || !tensor.equal(expected).all().item<bool>())
+                    throw new SpotlightException($"{path}: the encoder's '{name}' differs from {onnx}; save the model whole (Save)");
+        }
+        finally
+        {
+            foreach (var t in packaged.Values) t.Dispose();
+        }
+        using var scope = torch.NewDisposeScope();
+        var tensors = Network.state_dict().Where(p => !p.Key.StartsWith(EncoderPrefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Key, p => p.Value.is_floating_point() ? p.Value.to_type(ScalarType.Float16) : p.Value, StringComparer.Ordinal);
+        var blobs = Blobs(resize is { } policy ? Preprocessing with { Resize = policy } : null);
+        blobs[EncoderReferenceBlob] = JsonSerializer.Serialize(reference, Json);
+        FileFormat.SaveTensors(path, tensors, Config, SummaryJson, blobs);
+    }
+
+    private const string EncoderPrefix = "encoder.";
+
+    /// <summary>The package's ResNet18.onnx beside the running program, or one line saying what is missing.</summary>
+    private static string PackagedResNet18(string forFile) => CntkResNet18.FindInOutput() ?? throw new SpotlightException(
+        $"{forFile}: needs the ImageNet ResNet-18 from the NuGet package {CntkResNet18.PackageId}, expected at " +
+        $"{Path.Combine(AppContext.BaseDirectory, CntkResNet18.RelativePath)}; restore and build Spotlight (the package copies it there)");
+
+    /// <summary>A captioner saved with an encoder reference: decoder from the file, encoder from the packaged ONNX file.</summary>
+    private static Captioner LoadByReference(TaskModelContents<CaptionerConfig> file)
+    {
+        var reference = file.Read<EncoderReference>(EncoderReferenceBlob);
+        if (reference.Arch != CntkResNet18.Arch || file.Config.Pretrained?.Arch != CntkResNet18.Arch)
+            throw new SpotlightException($"{file.Path}: refers to a '{reference.Arch}' encoder, which this Spotlight cannot resolve");
+        var onnx = PackagedResNet18(file.Path);
+        var sha = OnnxFile.Sha256(onnx);
+        if (!string.Equals(sha, reference.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new SpotlightException($"{file.Path}: was trained on {reference.File} with SHA-256 {reference.Sha256[..16]}… " +
+                $"({reference.Package} {reference.PackageVersion}), but {onnx} has {sha[..16]}…; restore that package version");
+        var network = new Captioner(file.Config);
+        try
+        {
+            using (var scope = torch.NewDisposeScope())
+            {
+                var decoder = file.File.Tensors.ToDictionary(p => p.Key,
+                    p => p.Value.dtype == ScalarType.Float16 ? p.Value.to_type(ScalarType.Float32) : p.Value, StringComparer.Ordinal);
+                StateDictLoader.Load(file.Path, (nn.Module)network.Decoder, decoder, "decoder.");
+                if (decoder.Keys.FirstOrDefault(k => !k.StartsWith("decoder.", StringComparison.Ordinal)) is { } stray)
+                    throw new SpotlightException($"{file.Path}: unexpected tensor '{stray}' beside the decoder's");
+            }
+            var encoder = CntkResNet18.ReadStateDict(onnx);
+            try { StateDictLoader.Load(onnx, network.EncoderModule, encoder); }
+            finally { foreach (var t in encoder.Values) t.Dispose(); }
+            network.eval();
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>A captioner file's configuration from its header, without reading the weights.</summary>
     public static CaptionerConfig InspectConfig(string path) => FileFormat.Inspect(path).Config;
@@ -108,8 +192,48 @@ public sealed class CaptionModel : IDisposable
         var vocabulary = Vocabulary.FromJson(file.File.Blob("vocabulary"));
         if (vocabulary.Count != file.Config.VocabSize)
             throw new SpotlightException($"{path}: vocabulary has {vocabulary.Count} tokens but the config says {file.Config.VocabSize}");
-        return new CaptionModel(file.Network(config => new Captioner(config)), vocabulary, preprocessing, file.Summary);
+        var network = file.File.Blobs.ContainsKey(EncoderReferenceBlob) ? LoadByReference(file) : file.Network(config => new Captioner(config));
+        return new CaptionModel(network, vocabulary, preprocessing, file.Summary);
     });
+
+    /// <summary>The captioner that comes with Spotlight: its file name under <c>models/</c> beside the program.</summary>
+    public const string PretrainedFileName = "flickr8k-captioner.spotlight";
+
+    /// <summary>Where <see cref="LoadPretrained"/> looks: <c>models/</c> in the running program's folder (the build copies it there).</summary>
+    public static string PretrainedPath => Path.Combine(AppContext.BaseDirectory, "models", PretrainedFileName);
+
+    /// <summary>
+    /// The pretrained real-photo captioner that comes with Spotlight (Flickr8k, the packaged ResNet-18; its card is
+    /// models/README.md in the repository). A missing or tampered file, or a missing encoder package, is one line saying
+    /// what to restore.
+    /// </summary>
+    public static CaptionModel LoadPretrained()
+    {
+        var path = PretrainedPath;
+        if (!File.Exists(path))
+            throw new SpotlightException($"{path}: the pretrained captioner is missing; it comes with Spotlight's build (models/{PretrainedFileName} in the repository): rebuild, or give a model file");
+        return Load(path);
+    }
+
+    /// <summary>Captions one image file: words, scores and per-word attention maps.</summary>
+    public CaptionResult Caption(string imagePath, CaptionOptions? options = null) =>
+        CaptionFiles([imagePath], options ?? new CaptionOptions())[0];
+
+    /// <summary>Captions one encoded image (JPEG, PNG, WebP, BMP or GIF) from a stream; <paramref name="name"/> names it in results and errors.</summary>
+    public CaptionResult Caption(Stream image, string name = "image", CaptionOptions? options = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var bitmap = ImageDecoder.Decode(image, name);
+        var pixels = ImageTensor.FromBitmap(bitmap, Preprocessing).unsqueeze(0);
+        return CaptionTensors(pixels, [name], options ?? new CaptionOptions())[0];
+    }
+
+    /// <summary>Whether a file is a Spotlight model file (by its header), so a command can tell models from images.</summary>
+    public static bool IsModelFile(string path)
+    {
+        try { return File.Exists(path) && ModelFile.Inspect(path).Kind.Length > 0; }
+        catch (SpotlightException) { return false; }
+    }
 
     /// <summary>Decodes, preprocesses and captions image files; the first unreadable file stops with its name.</summary>
     public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions options)

@@ -32,6 +32,22 @@ public sealed class TaskModelFile<TConfig>(string kind, JsonSerializerOptions? j
         ModelFile.Save(path, Kind, network, all);
     }
 
+    /// <summary>Saves named tensors (not necessarily a whole module's) with the config, summary and blobs.</summary>
+    public void SaveTensors(string path, IReadOnlyDictionary<string, Tensor> tensors, TConfig config, string? summaryJson = null,
+        IReadOnlyDictionary<string, string>? blobs = null)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in blobs ?? new Dictionary<string, string>())
+        {
+            if (OwnEntries.Contains(name))
+                throw new ArgumentException($"'{name}' is written from the config or summary, not as a task blob", nameof(blobs));
+            all[name] = value;
+        }
+        all[ModelFile.ConfigBlob] = JsonSerializer.Serialize(config, json);
+        if (summaryJson is not null) all[ModelFile.SummaryBlob] = summaryJson;
+        ModelFile.Save(path, Kind, tensors, all);
+    }
+
     /// <summary>The config and blobs from the header alone, without reading or verifying the weights (fast, for inspection).</summary>
     public (TConfig Config, IReadOnlyDictionary<string, string> Blobs) Inspect(string path)
     {
