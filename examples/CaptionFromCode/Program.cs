@@ -1,16 +1,17 @@
-// Usage: CaptionFromCode MODEL.spotlight PHOTO.jpg
+// Usage: CaptionFromCode [MODEL.spotlight] PHOTO.jpg
 // Prints the caption, then for each word where in the image the model looked (the peak of its attention map).
+// Without a model it uses the pretrained captioner that comes with Spotlight.
 using Spotlight.Captioning;
 
-if (args.Length != 2)
+if (args.Length is < 1 or > 2)
 {
-    Console.Error.WriteLine("usage: CaptionFromCode MODEL.spotlight PHOTO");
+    Console.Error.WriteLine("usage: CaptionFromCode [MODEL.spotlight] PHOTO");
     return 2;
 }
 try
 {
-    using var model = CaptionModel.Load(args[0]);
-    var result = model.CaptionFiles([args[1]], new CaptionOptions(Beam: 3))[0];
+    using var model = args.Length == 2 ? CaptionModel.Load(args[0]) : CaptionModel.LoadPretrained();
+    var result = model.Caption(args[^1], new CaptionOptions(Beam: 3));
     Console.WriteLine(result.Caption);
     var maps = result.Attention;                           // one map per word: GridHeight × GridWidth weights summing to 1
     for (int t = 0; t < result.Tokens.Count; t++)

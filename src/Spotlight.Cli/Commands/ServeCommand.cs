@@ -62,18 +62,21 @@ public static class ServeCommand
                 MaxBodyBytes = parse.GetValue(maxBody), MaxPixels = parse.GetValue(maxPixels),
                 RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = parse.GetValue(jsonLogs),
             };
-            string? captioner = parse.GetValue(model);
-            // No model at all: the pretrained captioner that comes with Spotlight.
-            if (captioner is null && tasks.All(t => parse.GetValue(t.Option) is null))
-            {
-                captioner = Spotlight.Captioning.CaptionModel.PretrainedPath;
-                if (!File.Exists(captioner))
-                    throw new SpotlightException($"{captioner}: the pretrained captioner is missing (models/{Spotlight.Captioning.CaptionModel.PretrainedFileName} in the repository); rebuild, or give a model file");
-            }
+            string? captioner = CaptionerToServe(parse.GetValue(model), tasks.Any(t => parse.GetValue(t.Option) is not null));
             CaptionServer.Serve(options, [() => CaptioningTask.Load(captioner), .. tasks.Select(t => (Func<ServedTask>)(() => t.Load(parse.GetValue(t.Option))))],
                 Console.Error);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The captioner file to serve: the one given; none when only other tasks are; with no model at all, the pretrained one.</summary>
+    public static string? CaptionerToServe(string? given, bool otherTasks)
+    {
+        if (given is not null || otherTasks) return given;
+        var pretrained = Spotlight.Captioning.CaptionModel.PretrainedPath;
+        if (!File.Exists(pretrained))
+            throw new SpotlightException($"{pretrained}: the pretrained captioner is missing (models/{Spotlight.Captioning.CaptionModel.PretrainedFileName} in the repository); rebuild, or give a model file");
+        return pretrained;
     }
 }

@@ -21,7 +21,7 @@ public class CaptionFromCodeTests(TinyCaptioningData data)
         }
     }
 
-    private static (int Code, string Out, string Err) RunExample(params string[] args)
+    internal static (int Code, string Out, string Err) RunExample(params string[] args)
     {
         Assert.True(File.Exists(Example), $"{Example} was not built");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

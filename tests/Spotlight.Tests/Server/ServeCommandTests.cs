@@ -40,11 +40,19 @@ public class ServeCommandTests(ServerFixture fixture)
     }
 
     [Fact]
-    public void Without_any_model_serve_exits_with_1_as_when_the_captioner_was_required()
+    public async Task Without_any_model_serve_serves_the_pretrained_captioner()
     {
-        var (code, error) = Run(["serve", "--urls", "http://127.0.0.1:0"]);
-        Assert.Equal(1, code);
-        Assert.Contains("Required argument missing for command: 'serve'.", error);
+        Assert.Equal(Spotlight.Captioning.CaptionModel.PretrainedPath, Spotlight.Cli.Commands.ServeCommand.CaptionerToServe(null, otherTasks: false));
+        Assert.Null(Spotlight.Cli.Commands.ServeCommand.CaptionerToServe(null, otherTasks: true));
+        Assert.Equal("m.spotlight", Spotlight.Cli.Commands.ServeCommand.CaptionerToServe("m.spotlight", otherTasks: false));
+
+        // What it then serves: the shipped model answers a sample photo as the library captions it.
+        using var model = Spotlight.Captioning.CaptionModel.LoadPretrained();
+        var photo = Path.Combine(Spotlight.Tests.Captioning.PretrainedCaptionerTests.Repository, "samples", "chelsea.png");
+        var expected = model.Caption(photo);
+        await using var server = await TestHostHandle.InMemoryAsync(new Spotlight.Server.CaptionModelBackend(model, Spotlight.Captioning.CaptionModel.PretrainedPath));
+        var json = await Http.AssertCaption(await Http.PostRaw(server.Client, File.ReadAllBytes(photo), "image/png", ""));
+        Http.AssertSameCaption(expected, json, 1e-4);
     }
 
     [Fact]
