@@ -38,6 +38,7 @@ public static class WebAssets
         ".css" => "text/css; charset=utf-8",
         ".js" => "text/javascript; charset=utf-8",
         ".svg" => "image/svg+xml",
+        ".png" => "image/png",
         _ => "application/octet-stream",
     };
 }

@@ -153,7 +153,7 @@ async function loadCard() {
       $("model").textContent = "This server does not serve captioning (see /v1/models for what it serves).";
       $("file").disabled = true;
       $("drop").classList.add("disabled");
-      return;
+      return false;
     }
     card = await response.json();
     $("model").textContent = `Model ${card.id}: ${card.grid_height}×${card.grid_width} attention grid, ${card.vocabulary_size} words.`;
@@ -161,9 +161,21 @@ async function loadCard() {
     $("alternatives").max = String(card.limits.max_beam);
     $("beam").value = String(card.limits.default_beam);
     $("alternatives").value = String(card.limits.default_beam);
+    return true;
   } catch {
     $("model").textContent = "The model card could not be loaded.";
+    return false;
   }
+}
+
+// Before any upload the page shows a captioned sample photo (Chelsea the cat, CC0), not an empty frame.
+async function captionSample() {
+  try {
+    const response = await fetch("/assets/sample.png");
+    if (!response.ok || answer) return;
+    const blob = await response.blob();
+    if (!answer) await caption(new File([blob], "sample.png", { type: "image/png" }));
+  } catch { /* the page still works without its sample */ }
 }
 
 function wireUpload() {
@@ -180,4 +192,4 @@ function wireUpload() {
 
 drawLegend();
 wireUpload();
-loadCard();
+loadCard().then((ok) => { if (ok) captionSample(); });

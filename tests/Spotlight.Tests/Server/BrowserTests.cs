@@ -18,6 +18,8 @@ public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
     {
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (.ci/run installs Debian's chromium package when run as root)");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var samplePhoto = Path.Combine(Spotlight.Tests.Captioning.PretrainedCaptionerTests.Repository, "samples", "chelsea.png");
+        var sample = fixture.Model.CaptionFiles([samplePhoto], ServerFixture.Beam3)[0];   // before the server's model thread starts
         await using var server = await TestHostHandle.KestrelAsync(fixture.Backend);
         var profile = Path.Combine(fixture.Directory, "chromium-profile-" + Guid.NewGuid().ToString("N"));
 
@@ -38,10 +40,16 @@ public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
 
         await page.GotoAsync(server.BaseAddress.ToString());
         await page.WaitForFunctionAsync("() => document.getElementById('model').textContent.startsWith('Model tiny.spotlight@')");
+
+        // Before any upload the page shows the sample photo (samples/chelsea.png), captioned, not an empty frame.
+        await page.WaitForFunctionAsync("() => document.getElementById('timings').textContent.startsWith('PNG 451×300')");
+        Assert.Equal(sample.Tokens, await page.Locator("#caption .word").AllTextContentsAsync());
+        Assert.True(await PaintedPixels(page, "photo") > 0, "the sample was not drawn");
+
         await page.Locator("#beam").FillAsync("3");
         await page.Locator("#alternatives").FillAsync("3");
         await page.SetInputFilesAsync("#file", fixture.ImagePaths[0]);
-        await page.WaitForSelectorAsync("#caption .word");
+        await page.WaitForFunctionAsync("() => document.getElementById('timings').textContent.startsWith('PNG 32×32')");
 
         var expected = fixture.Reference(0, ServerFixture.Beam3);
         var words = await page.Locator("#caption .word").AllTextContentsAsync();
