@@ -16,12 +16,13 @@ public static class CaptionCommand
         var modelOption = new Option<string?>("--model") { Description = "the captioning model file (instead of naming it first)" };
         var decoding = new DecodingOptions();
         var json = new Option<bool>("--json") { Description = "one JSON object per line: file, caption, tokens, logprob, attention" };
+        var layerMaps = new Option<bool>("--layer-maps") { Description = "with --json and a Transformer captioner: also each layer's and head's cross-attention map per word (\"layers\": [layer][head][word][region])" };
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
         var report = new Option<string?>("--report") { Description = "write the HTML page of the photos with each word's attention map here (as eval --report)" };
         var runtime = CommonOptions.EncoderRuntime();
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            inputs, modelOption, json, attentionOut, report, runtime,
+            inputs, modelOption, json, layerMaps, attentionOut, report, runtime,
         };
         decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -34,7 +35,9 @@ public static class CaptionCommand
             var results = captioner.CaptionFiles(files, options);
             foreach (var r in results)
             {
-                Console.WriteLine(parse.GetValue(json) ? ToJsonLine(r) : $"{r.Source}\t{r.Caption}");
+                Console.WriteLine(parse.GetValue(json)
+                    ? ToJsonLine(r, parse.GetValue(layerMaps) ? captioner.LayerMaps(r.Source, r) : null)
+                    : $"{r.Source}\t{r.Caption}");
                 if (!parse.GetValue(json) && options.Alternatives > 1)
                     foreach (var a in r.Alternatives) Console.WriteLine($"\t{a.Score:F4}\t{a.Caption}");
             }
@@ -49,7 +52,7 @@ public static class CaptionCommand
         return command;
     }
 
-    public static string ToJsonLine(CaptionResult r) => JsonSerializer.Serialize(new
+    public static string ToJsonLine(CaptionResult r, float[][][][]? layers = null) => JsonSerializer.Serialize(new
     {
         file = r.Source,
         caption = r.Caption,
@@ -59,7 +62,8 @@ public static class CaptionCommand
         finished = r.Finished,
         alternatives = r.Alternatives.Select(a => new { caption = a.Caption, logprob = a.LogProb, score = a.Score }),
         attention = new { grid_height = r.Attention.GridHeight, grid_width = r.Attention.GridWidth, weights = r.Attention.Weights },
-    });
+        layers,
+    }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
     /// <summary>
     /// The model and the images: <c>--model</c> when given; otherwise the first argument when it is a Spotlight model

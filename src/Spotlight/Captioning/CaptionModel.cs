@@ -228,6 +228,25 @@ public sealed class CaptionModel : IDisposable
         return CaptionTensors(pixels, [name], options ?? new CaptionOptions())[0];
     }
 
+    /// <summary>
+    /// A Transformer captioner's cross-attention for a caption it wrote, per layer and head: [layer][head][word][region]
+    /// (the maps the caption's attention averages). Null for a recurrent captioner, whose one map per word is the caption's.
+    /// </summary>
+    public float[][][][]? LayerMaps(string imagePath, CaptionResult result)
+    {
+        if (Config.Cell != DecoderCellKind.Transformer) return null;
+        Network.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var regions = Network.EncodeImages(LoadImage(imagePath).unsqueeze(0));
+        var ids = new long[] { Vocabulary.Start }.Concat(result.Tokens.Select(w => (long)Vocabulary.Id(w))).ToArray();
+        var maps = Network.CrossAttentionMaps(regions, torch.tensor(ids).unsqueeze(0))!;        // (1, layers, heads, T, n)
+        int layers = (int)maps.shape[1], heads = (int)maps.shape[2], words = result.Tokens.Count;
+        var host = maps[0].narrow(2, 0, words).contiguous();
+        return [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h =>
+            Enumerable.Range(0, words).Select(t => host[l, h, t].data<float>().ToArray()).ToArray()).ToArray())];
+    }
+
     /// <summary>Whether a file is a Spotlight model file (by its header), so a command can tell models from images.</summary>
     public static bool IsModelFile(string path)
     {

@@ -31,6 +31,25 @@ public class TransformerTrainCommandTests
         var rates = File.ReadLines(dir.File("m.log.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("type").GetString() == "step").Select(e => e.GetProperty("lr").GetDouble()).ToArray();
         Assert.Equal([5e-4, 1e-3, 1e-3 * Math.Sqrt(2 / 3.0), 1e-3 * Math.Sqrt(2 / 4.0)], rates, new ToleranceComparer(1e-12));
+
+        // caption --json --layer-maps: each layer's and head's map per word; their mean is the caption's map.
+        var photo = data.Dataset.Split("test").Images[0].ImagePath;
+        var (captionCode, output, captionError) = CliHarness.Run("caption", model, photo, "--json", "--layer-maps", "--beam", "2");
+        Assert.True(captionCode == 0, captionError);
+        var line = JsonDocument.Parse(output.Trim()).RootElement;
+        var averaged = line.GetProperty("attention").GetProperty("weights").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(w => w.GetDouble()).ToArray()).ToArray();
+        var layers = line.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Single(layers);                                                       // --layers 1
+        var heads = layers[0].EnumerateArray().ToList();
+        Assert.Equal(2, heads.Count);                                                // --heads 2
+        Assert.True(averaged.Length > 0);
+        for (int t = 0; t < averaged.Length; t++)
+            for (int n = 0; n < averaged[t].Length; n++)
+            {
+                double mean = heads.Average(h => h[t][n].GetDouble());
+                Assert.True(Math.Abs(mean - averaged[t][n]) < 1e-5, $"word {t}, region {n}: {mean} vs {averaged[t][n]}");
+            }
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
