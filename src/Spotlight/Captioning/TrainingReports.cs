@@ -12,7 +12,8 @@ public sealed record StepReport(
 
     public TrainingPosition Position => new(Epoch, 0, Batch, BatchesPerEpoch);
     public string Summary => SelfCritical is { } s
-        ? $"reward {s.Reward:F3} (baseline {s.Baseline:F3}) {ImagesPerSecond:F1} img/s"
+        // The mean-of-others baseline averages to the mean reward itself: shown only when it says something (greedy).
+        ? $"reward {s.Reward:F3}{(Math.Abs(s.Baseline - s.Reward) > 1e-9 ? $" (greedy {s.Baseline:F3})" : "")} {ImagesPerSecond:F1} img/s"
         : $"loss {Loss:F3} {ImagesPerSecond:F0} img/s";
 
     public object LogLine() => SelfCritical is { } s
