@@ -106,8 +106,14 @@ public sealed class SelfCriticalStep
         var tokens = Tokens(samples);                                                       // (batch·K, T+1)
         var (logits, _) = network.ForwardRegions(expanded, tokens);                         // (batch·K, T, vocab)
         var targets = tokens[.., 1..];
-        var logProbs = logits.log_softmax(-1).gather(2, targets.unsqueeze(-1)).squeeze(-1); // (batch·K, T)
-        var mask = targets.ne(Vocabulary.Pad).to_type(logProbs.dtype);
+        // The policy is the one sampling drew from: the tokens it never draws (<pad>, <start>, <unk>) are masked here
+        // too. Without the mask the gradient would score samples under another distribution, and probability could
+        // drift into words that are never drawn, so never pushed down.
+        var blocked = torch.tensor(Decoding.BlockedTokens!.Select(t => (long)t).ToArray());
+        var real = targets.ne(Vocabulary.Pad);
+        var logProbs = logits.index_fill(-1, blocked, double.NegativeInfinity).log_softmax(-1)
+            .gather(2, targets.where(real, Vocabulary.End).unsqueeze(-1)).squeeze(-1);   // (batch·K, T); padding reads <end>, masked below
+        var mask = real.to_type(logProbs.dtype);
         var advantage = torch.tensor(rewards.Zip(baselines, (r, b) => (float)(r - b)).ToArray()).unsqueeze(1);
         // self-critical.pytorch's RewardCriterion: the sum over sampled tokens, divided by the number of tokens.
         var loss = -(advantage * logProbs * mask).sum() / mask.sum().clamp_min(1);

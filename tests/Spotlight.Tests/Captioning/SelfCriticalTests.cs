@@ -70,6 +70,15 @@ public class SelfCriticalTests(TinyCaptioningData data)
         new CaptionTrainer(data.Dataset, TinyCaptioningData.Config(), options, observer).Train(dir.File("scst.spotlight"));
 
         Assert.Equal(60, observer.Steps.Count);                   // 64 images in batches of 16, 15 epochs
+        // Tokens sampling never draws get no gradient: their output rows are where cross-entropy training left them.
+        using (var before = CaptionModel.Load(start))
+        using (var after = CaptionModel.Load(dir.File("scst.last.spotlight")))
+            foreach (var token in new[] { Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown })
+                foreach (var name in new[] { "decoder.output.weight", "decoder.output.bias" })
+                    Assert.True(before.Network.state_dict()[name][token].equal(after.Network.state_dict()[name][token]).all().item<bool>(), $"{name}[{token}] changed");
+        using (var after = CaptionModel.Load(dir.File("scst.last.spotlight")))
+        using (var before = CaptionModel.Load(start))
+            Assert.False(before.Network.state_dict()["decoder.output.bias"][Vocabulary.End].equal(after.Network.state_dict()["decoder.output.bias"][Vocabulary.End]).all().item<bool>());
         Assert.All(observer.Steps, s => Assert.NotNull(s.SelfCritical));
         double first = observer.Steps.Take(12).Average(s => s.SelfCritical!.Reward);
         double last = observer.Steps.TakeLast(12).Average(s => s.SelfCritical!.Reward);
