@@ -60,6 +60,7 @@ public class OldCheckpointTests(TinyCaptioningData data)
     [Fact]
     public void An_inpainting_checkpoint_from_before_the_shared_loop_resumes_to_the_uninterrupted_weights()
     {
+        TorchSharp.torch.set_num_threads(1);        // as the fixture was written (passed only when a test before it had set this)
         var images = InpaintingImages.Synthetic(8, 16, seed: 2);
         var options = new InpaintingTrainingOptions { Steps = 4, BatchSize = 2, ValidateEvery = 100, CheckpointEvery = 100, ValidationImages = 2 };
         using var dir = new TempDirectory();
