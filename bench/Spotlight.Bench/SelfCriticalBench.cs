@@ -31,28 +31,26 @@ public static class SelfCriticalBench
             Pretrained: new PretrainedEncoderConfig("resnet18"));
         using var network = new Captioner(config);
         var clock = Stopwatch.StartNew();
-        foreach (var samples in new[] { 5 })
+        const int samples = 5;
+        var step = new SelfCriticalStep(network, vocabulary, references, new SelfCriticalOptions(samples), PtbTokenizer.Instance, seed: 1);
+        Console.WriteLine($"reward model (tokenize {references.Sum(r => r.Count)} references, document frequencies): {clock.Elapsed.TotalMilliseconds:F0} ms");
+        var optimizer = torch.optim.Adam(network.parameters().Where(p => p.requires_grad), 5e-5);
+        const int batch = 64;
+        for (int round = 0; round < 6; round++)
         {
-            var step = new SelfCriticalStep(network, vocabulary, references, new SelfCriticalOptions(samples), PtbTokenizer.Instance, seed: 1);
-            Console.WriteLine($"reward model (tokenize {references.Sum(r => r.Count)} references, document frequencies): {clock.Elapsed.TotalMilliseconds:F0} ms");
-            var optimizer = torch.optim.Adam(network.parameters().Where(p => p.requires_grad), 5e-5);
-            const int batch = 64;
-            for (int round = 0; round < 6; round++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var regions = torch.randn(batch, 49, 512).relu();
-                var images = Enumerable.Range(round * batch, batch).Select(i => i % references.Count).ToList();
-                var (loss, stats) = step.Loss(regions, images, round);
-                var t = Stopwatch.GetTimestamp();
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                double backward = Stopwatch.GetElapsedTime(t).TotalSeconds;
-                double total = stats.StepSeconds + backward;
-                Console.WriteLine($"round {round}: {batch}×{samples} samples (mean {stats.MeanLength:F1} words): step {total * 1000:F0} ms, " +
-                    $"reward {stats.RewardSeconds * 1000:F0} ms ({stats.RewardSeconds / total:P1} of the step), " +
-                    $"sample+forward {(stats.StepSeconds - stats.RewardSeconds) * 1000:F0} ms, backward+adam {backward * 1000:F0} ms");
-            }
+            using var scope = torch.NewDisposeScope();
+            var regions = torch.randn(batch, 49, 512).relu();
+            var images = Enumerable.Range(round * batch, batch).Select(i => i % references.Count).ToList();
+            var (loss, stats) = step.Loss(regions, images, round);
+            var t = Stopwatch.GetTimestamp();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            double backward = Stopwatch.GetElapsedTime(t).TotalSeconds;
+            double total = stats.StepSeconds + backward;
+            Console.WriteLine($"round {round}: {batch}×{samples} samples (mean {stats.MeanLength:F1} words): step {total * 1000:F0} ms, " +
+                $"reward {stats.RewardSeconds * 1000:F0} ms ({stats.RewardSeconds / total:P1} of the step), " +
+                $"sample+forward {(stats.StepSeconds - stats.RewardSeconds) * 1000:F0} ms, backward+adam {backward * 1000:F0} ms");
         }
     }
 

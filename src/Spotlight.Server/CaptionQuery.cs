@@ -24,11 +24,14 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
     /// <summary>The decoding settings (the library's, which checked them).</summary>
     public CaptionOptions Decoding { get; init; } = new(Beam, MaxLength, Alternatives: Alternatives);
 
+    /// <summary>0, or a number of this request's own when it must not share a batch (sampling).</summary>
+    public long Solo { get; init; }
+
     /// <summary>
     /// Requests with equal settings can share a batch; attention is only a view of the same decode. A sampled request
     /// never shares one: its draws would depend on the other images in the batch, and a seed must give one answer.
     /// </summary>
-    public BatchKey Key { get; init; } = new(new CaptionOptions(Beam, MaxLength, Alternatives: Alternatives), 0);
+    public BatchKey Key => new(Decoding, Solo);
 
     public static CaptionQuery Parse(IQueryCollection query, ServerOptions limits)
     {
@@ -70,7 +73,7 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
         return new CaptionQuery(decoding.Beam, maxLength, attention, alternatives, query.ContainsKey("alternatives"))
         {
             Decoding = decoding,
-            Key = new BatchKey(decoding, sample ? Interlocked.Increment(ref soloRequests) : 0),
+            Solo = sample ? Interlocked.Increment(ref soloRequests) : 0,
         };
     }
 

@@ -74,9 +74,6 @@ public static class ServeCommand
     public static string? CaptionerToServe(string? given, bool otherTasks)
     {
         if (given is not null || otherTasks) return given;
-        var pretrained = Spotlight.Captioning.CaptionModel.PretrainedPath;
-        if (!File.Exists(pretrained))
-            throw new SpotlightException($"{pretrained}: the pretrained captioner is missing (models/{Spotlight.Captioning.CaptionModel.PretrainedFileName} in the repository); rebuild, or give a model file");
-        return pretrained;
+        return Spotlight.Captioning.CaptionModel.ExistingPretrainedPath();
     }
 }

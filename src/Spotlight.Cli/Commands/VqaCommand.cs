@@ -21,19 +21,13 @@ public static partial class VqaCommand
 
     private static Command Demo()
     {
-        var output = new Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => "spotlight-vqa-demo" };
-        var minutes = new Option<double>("--minutes") { Description = "time budget for the whole demo", DefaultValueFactory = _ => 5.5 };
-        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
-        var threads = CommonOptions.Threads();
-        var command = new Command("demo", "Synthesise scenes and questions, train a stacked attention network on CPU, test it and write a page of answers and attention.")
-        {
-            output, minutes, seed, threads,
-        };
+        var demo = new DemoOptions("spotlight-vqa-demo");
+        var command = new Command("demo", "Synthesise scenes and questions, train a stacked attention network on CPU, test it and write a page of answers and attention.");
+        foreach (var option in demo.All) command.Options.Add(option);
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
-            if (parse.GetValue(minutes) is <= 0 or > 24 * 60) throw new SpotlightException("--minutes must be between 0 and 1440");
-            var options = new Spotlight.Vqa.VqaDemoOptions(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(minutes), Seed: parse.GetValue(seed));
+            var (output, minutes, seed) = demo.Read(parse);
+            var options = new Spotlight.Vqa.VqaDemoOptions(output, minutes, Seed: seed);
             AnsiConsole.MarkupLine($"Spotlight VQA demo → [bold]{Markup.Escape(options.OutputDirectory)}[/] (budget {options.Minutes:F1} min)");
             var result = TrainingProgress.Run<Spotlight.Vqa.VqaStepReport, Spotlight.Vqa.VqaValidationReport, Spotlight.Vqa.VqaDemoResult>(100,
                 display => Spotlight.Vqa.VqaDemo.Run(options, display));

@@ -120,8 +120,9 @@ public sealed class CaptionModel : IDisposable
         if (Config.Pretrained is not { Arch: CntkResNet18.Arch, TrainableBlocks: 0 })
             throw new SpotlightException($"only a captioner on the frozen {CntkResNet18.Arch} encoder can be saved with an encoder reference");
         var onnx = PackagedResNet18(path);
-        var reference = new EncoderReference(CntkResNet18.Arch, CntkResNet18.PackageId, CntkResNet18.KnownFiles.GetValueOrDefault(OnnxFile.Sha256(onnx)),
-            Path.GetFileName(onnx), OnnxFile.Sha256(onnx));
+        var sha = OnnxFile.Sha256(onnx);
+        var reference = new EncoderReference(CntkResNet18.Arch, CntkResNet18.PackageId, CntkResNet18.KnownFiles.GetValueOrDefault(sha),
+            Path.GetFileName(onnx), sha);
         var packaged = CntkResNet18.ReadStateDict(onnx);
         try
         {
@@ -207,13 +208,11 @@ public sealed class CaptionModel : IDisposable
     /// models/README.md in the repository). A missing or tampered file, or a missing encoder package, is one line saying
     /// what to restore.
     /// </summary>
-    public static CaptionModel LoadPretrained()
-    {
-        var path = PretrainedPath;
-        if (!File.Exists(path))
-            throw new SpotlightException($"{path}: the pretrained captioner is missing; it comes with Spotlight's build (models/{PretrainedFileName} in the repository): rebuild, or give a model file");
-        return Load(path);
-    }
+    public static CaptionModel LoadPretrained() => Load(ExistingPretrainedPath());
+
+    /// <summary><see cref="PretrainedPath"/> when the file is there; otherwise one line saying how to restore it.</summary>
+    public static string ExistingPretrainedPath() => File.Exists(PretrainedPath) ? PretrainedPath : throw new SpotlightException(
+        $"{PretrainedPath}: the pretrained captioner is missing; it comes with Spotlight's build (models/{PretrainedFileName} in the repository): rebuild, or give a model file");
 
     /// <summary>Captions one image file: words, scores and per-word attention maps.</summary>
     public CaptionResult Caption(string imagePath, CaptionOptions? options = null) =>
@@ -241,10 +240,10 @@ public sealed class CaptionModel : IDisposable
         var regions = Network.EncodeImages(LoadImage(imagePath).unsqueeze(0));
         var ids = new long[] { Vocabulary.Start }.Concat(result.Tokens.Select(w => (long)Vocabulary.Id(w))).ToArray();
         var maps = Network.CrossAttentionMaps(regions, torch.tensor(ids).unsqueeze(0))!;        // (1, layers, heads, T, n)
-        int layers = (int)maps.shape[1], heads = (int)maps.shape[2], words = result.Tokens.Count;
-        var host = maps[0].narrow(2, 0, words).contiguous();
-        return [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h =>
-            Enumerable.Range(0, words).Select(t => host[l, h, t].data<float>().ToArray()).ToArray()).ToArray())];
+        int layers = (int)maps.shape[1], heads = (int)maps.shape[2], words = result.Tokens.Count, n = (int)maps.shape[4];
+        var host = maps[0].narrow(2, 0, words).contiguous().data<float>().ToArray();           // one copy: [layer][head][word][region]
+        return [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => Enumerable.Range(0, words)
+            .Select(t => host.AsSpan(((l * heads + h) * words + t) * n, n).ToArray()).ToArray()).ToArray())];
     }
 
     /// <summary>Whether a file is a Spotlight model file (by its header), so a command can tell models from images.</summary>

@@ -188,8 +188,8 @@ public static class CaptionRecipe
         }
         var onnx = CntkResNet18.FindInOutput() ?? throw new SpotlightException(
             $"{Path.Combine(AppContext.BaseDirectory, CntkResNet18.RelativePath)}: not found (it comes with the build from NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18)");
-        if (File.Exists(imported) && EncoderWeights.Describe(imported).SourceSha256 == OnnxFile.Sha256(onnx))
-            return (imported, EncoderWeights.Describe(imported));
+        if (File.Exists(imported) && EncoderWeights.Describe(imported) is var done && done.SourceSha256 == OnnxFile.Sha256(onnx))
+            return (imported, done);
         message($"importing the ResNet-18 encoder from {onnx}");
         return (imported, EncoderWeights.Import(onnx, imported));
     }

@@ -60,6 +60,8 @@ public sealed class SelfCriticalStep
         this.options = options;
         this.tokenizer = tokenizer ?? CaptionTokenizers.Default;
         this.seed = seed;
+        decoding = new DecodeOptions(BeamSize: 1, MaxLength: network.Config.MaxLength - 1, StartToken: Vocabulary.Start,
+            EndToken: Vocabulary.End, BlockedTokens: [Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown]);
         // Tokenized once, as `spotlight score` tokenizes references; the document frequencies come from all of them.
         var flat = this.tokenizer.TokenizeBatch([.. references.SelectMany(r => r)]);
         var tokenized = new List<IReadOnlyList<string>>(references.Count);
@@ -76,8 +78,7 @@ public sealed class SelfCriticalStep
     public CiderDReward Reward => reward;
 
     /// <summary>What decoding a training sample may produce: the captioner's own limits, no &lt;unk&gt;.</summary>
-    private DecodeOptions Decoding => new(BeamSize: 1, MaxLength: network.Config.MaxLength - 1, StartToken: Vocabulary.Start,
-        EndToken: Vocabulary.End, BlockedTokens: [Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown]);
+    private readonly DecodeOptions decoding;
 
     /// <summary>
     /// Samples, scores and returns the loss to back-propagate (the caller steps the optimizer).
@@ -109,7 +110,7 @@ public sealed class SelfCriticalStep
         // The policy is the one sampling drew from: the tokens it never draws (<pad>, <start>, <unk>) are masked here
         // too. Without the mask the gradient would score samples under another distribution, and probability could
         // drift into words that are never drawn, so never pushed down.
-        var blocked = torch.tensor(Decoding.BlockedTokens!.Select(t => (long)t).ToArray());
+        var blocked = torch.tensor(decoding.BlockedTokens!.Select(t => (long)t).ToArray());
         var real = targets.ne(Vocabulary.Pad);
         var logProbs = logits.index_fill(-1, blocked, double.NegativeInfinity).log_softmax(-1)
             .gather(2, targets.where(real, Vocabulary.End).unsqueeze(-1)).squeeze(-1);   // (batch·K, T); padding reads <end>, masked below
@@ -150,8 +151,8 @@ public sealed class SelfCriticalStep
         {
             int rows = (int)regions.shape[0];
             return sampling is null
-                ? Greedy.Decode(network.Decoder.DecodeStep, initial, rows, Decoding)
-                : Sampler.Decode(network.Decoder.DecodeStep, initial, rows, Decoding, sampling);
+                ? Greedy.Decode(network.Decoder.DecodeStep, initial, rows, decoding)
+                : Sampler.Decode(network.Decoder.DecodeStep, initial, rows, decoding, sampling);
         }
         finally
         {

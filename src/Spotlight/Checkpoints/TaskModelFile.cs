@@ -18,19 +18,7 @@ public sealed class TaskModelFile<TConfig>(string kind, JsonSerializerOptions? j
 
     /// <summary>Saves the network's state dict with its config, summary (when given) and the task's own blobs.</summary>
     public void Save(string path, nn.Module network, TConfig config, string? summaryJson = null,
-        IReadOnlyDictionary<string, string>? blobs = null)
-    {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in blobs ?? new Dictionary<string, string>())
-        {
-            if (OwnEntries.Contains(name))
-                throw new ArgumentException($"'{name}' is written from the config or summary, not as a task blob", nameof(blobs));
-            all[name] = value;
-        }
-        all[ModelFile.ConfigBlob] = JsonSerializer.Serialize(config, json);
-        if (summaryJson is not null) all[ModelFile.SummaryBlob] = summaryJson;
-        ModelFile.Save(path, Kind, network, all);
-    }
+        IReadOnlyDictionary<string, string>? blobs = null) => SaveTensors(path, network.state_dict(), config, summaryJson, blobs);
 
     /// <summary>Saves named tensors (not necessarily a whole module's) with the config, summary and blobs.</summary>
     public void SaveTensors(string path, IReadOnlyDictionary<string, Tensor> tensors, TConfig config, string? summaryJson = null,

@@ -58,14 +58,7 @@ public class CaptionTrainingTests(TinyCaptioningData data)
 
         using var a = CaptionModel.Load(straight.LastModelPath);
         using var b = CaptionModel.Load(resumed.LastModelPath);
-        var pa = a.Network.state_dict();
-        var pb = b.Network.state_dict();
-        Assert.Equal(pa.Keys, pb.Keys);
-        foreach (var key in pa.Keys)
-        {
-            double diff = (pa[key].to_type(torch.float64) - pb[key].to_type(torch.float64)).abs().max().item<double>();
-            Assert.True(diff <= 1e-6, $"{key} differs by {diff}");
-        }
+        Spotlight.Tests.Checkpoints.WeightsAssert.Same(a.Network.state_dict(), b.Network.state_dict(), 1e-6);
     }
 
     [Fact]

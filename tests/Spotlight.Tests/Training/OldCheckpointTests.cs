@@ -17,17 +17,7 @@ public class OldCheckpointTests(TinyCaptioningData data)
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "CheckpointsV1", name);
 
-    private static void AssertSameTensors(string a, string b, double tolerance = 0)
-    {
-        using var x = ModelFile.Load(a);
-        using var y = ModelFile.Load(b);
-        Assert.Equal(x.Tensors.Keys.Order(), y.Tensors.Keys.Order());
-        foreach (var (name, tensor) in x.Tensors)
-        {
-            double diff = (tensor.to_type(TorchSharp.torch.float64) - y.Tensors[name].to_type(TorchSharp.torch.float64)).abs().max().item<double>();
-            Assert.True(diff <= tolerance, $"{name} differs by {diff}");
-        }
-    }
+    private static void AssertSameTensors(string a, string b) => Spotlight.Tests.Checkpoints.WeightsAssert.SameFiles(a, b);
 
     [Fact]
     public void A_captioning_checkpoint_from_before_the_shared_loop_resumes_to_the_uninterrupted_weights()
