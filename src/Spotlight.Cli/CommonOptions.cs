@@ -46,8 +46,19 @@ public static class CommonOptions
         return option;
     }
 
-    public static Spotlight.Captioning.EncoderRuntime ParseEncoderRuntime(string value) =>
-        value == "libtorch" ? Spotlight.Captioning.EncoderRuntime.LibTorch : Spotlight.Captioning.EncoderRuntime.OnnxRuntime;
+    public static Option<string> DecoderRuntime()
+    {
+        var option = new Option<string>("--decoder-runtime")
+        {
+            Description = "engine of an LSTM/GRU decoder's steps: libtorch, or onnx (its ONNX export in ONNX Runtime; same search and captions)",
+            DefaultValueFactory = _ => "libtorch",
+        };
+        option.AcceptOnlyFromAmong("onnx", "libtorch");
+        return option;
+    }
+
+    public static Spotlight.Captioning.InferenceRuntime ParseEncoderRuntime(string value) =>
+        value == "libtorch" ? Spotlight.Captioning.InferenceRuntime.LibTorch : Spotlight.Captioning.InferenceRuntime.OnnxRuntime;
 
     public static void Notice(string message) => Console.Error.WriteLine($"notice: {message}");
 }

@@ -20,9 +20,10 @@ public static class CaptionCommand
         var attentionOut = new Option<string?>("--attention-out") { Description = "write per-word heatmap PNGs and an index.html here" };
         var report = new Option<string?>("--report") { Description = "write the HTML page of the photos with each word's attention map here (as eval --report)" };
         var runtime = CommonOptions.EncoderRuntime();
+        var decoderRuntime = CommonOptions.DecoderRuntime();
         var command = new Command("caption", "Caption images and show where the model looked for each word.")
         {
-            inputs, modelOption, json, layerMaps, attentionOut, report, runtime,
+            inputs, modelOption, json, layerMaps, attentionOut, report, runtime, decoderRuntime,
         };
         decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -32,6 +33,7 @@ public static class CaptionCommand
             var files = ExpandInputs(imageArgs);
             using var captioner = modelPath is null ? CaptionModel.LoadPretrained() : CaptionModel.Load(modelPath);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
+            captioner.Network.DecoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(decoderRuntime)!);
             var results = captioner.CaptionFiles(files, options);
             foreach (var r in results)
             {

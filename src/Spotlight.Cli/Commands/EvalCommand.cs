@@ -22,6 +22,7 @@ public static class EvalCommand
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
         var threads = CommonOptions.Threads();
         var runtime = CommonOptions.EncoderRuntime();
+        var decoderRuntime = CommonOptions.DecoderRuntime();
         var format = CommonOptions.DataFormat();
         var imageRoot = new Option<string?>("--images") { Description = "folder the data set's image names are relative to" };
         var report = new Option<string?>("--report") { Description = "write an HTML page of example captions with per-word attention maps to this folder" };
@@ -29,7 +30,7 @@ public static class EvalCommand
         var instances = new Option<string?>("--instances") { Description = "COCO instances JSON (boxes): play the pointing game on its photos instead (--data is then their folder; no captions needed)" };
         var command = new Command("eval", "Caption a dataset split and score the captions (BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, grounding).")
         {
-            model, data, split, results, json, threads, format, imageRoot, report, examples, runtime, instances,
+            model, data, split, results, json, threads, format, imageRoot, report, examples, runtime, decoderRuntime, instances,
         };
         decoding.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -38,6 +39,7 @@ public static class EvalCommand
             if (parse.GetValue(examples) < 0) throw new SpotlightException($"--examples must be 0 or more, got {parse.GetValue(examples)}");
             using var captioner = CaptionModel.Load(parse.GetValue(model)!);
             captioner.Network.EncoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(runtime)!);
+            captioner.Network.DecoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(decoderRuntime)!);
             var decode = decoding.Read(parse);
             if (parse.GetValue(instances) is string boxes)
                 return Pointing(PointingGame.Run(captioner, PointingGame.LoadInstances(boxes, parse.GetValue(imageRoot) ?? parse.GetValue(data)!), decode),

@@ -29,6 +29,22 @@ public static class ExportCommand
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB; {parse.GetValue(model)} is {new FileInfo(parse.GetValue(model)!).Length / 1e6:F1} MB)");
             return 0;
         }));
-        return new Command("export", "Write a trained model in another form.") { compact };
+        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight)", Arity = ArgumentArity.ZeroOrOne };
+        var onnxOut = new Option<string>("--out") { Description = "the folder to write encoder.onnx, prepare.onnx, step.onnx and captioner.json into", Required = true };
+        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, for ONNX Runtime without Spotlight.")
+        {
+            onnxModel, onnxOut,
+        };
+        onnx.SetAction(parse => CliRunner.Run(() =>
+        {
+            var source = parse.GetValue(onnxModel);
+            using var captioner = source is null ? CaptionModel.LoadPretrained() : CaptionModel.Load(source);
+            var folder = parse.GetValue(onnxOut)!;
+            var manifest = CaptionerOnnxExport.Export(captioner, folder);
+            foreach (var file in new[] { manifest.Files.Encoder, manifest.Files.Prepare, manifest.Files.Step, CaptionerOnnxExport.ManifestFile })
+                Console.WriteLine($"wrote {Path.Combine(folder, file)} ({new FileInfo(Path.Combine(folder, file)).Length / 1e6:F1} MB)");
+            return 0;
+        }));
+        return new Command("export", "Write a trained model in another form.") { compact, onnx };
     }
 }

@@ -99,7 +99,7 @@ public sealed class AttentionDecoder : Module, ICaptionDecoder
         return new CaptionDecoderState(h, c, attention.Prepare(regions, null));
     }
 
-    IDecoderState ICaptionDecoder.Start(Tensor regions) => Start(regions);
+    IDecoderState ICaptionStepper.Start(Tensor regions) => Start(regions);
 
     /// <summary>One word: returns the logits (batch, vocab), the new state and α (batch, n).</summary>
     public (Tensor Logits, CaptionDecoderState State, Tensor Alpha) Step(Tensor previousTokens, CaptionDecoderState state)

@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using Spotlight.Vision.Encoders.Onnx;
 using System.Text.Json;
 using System.Text.Json.Serialization;

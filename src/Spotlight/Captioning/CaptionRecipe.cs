@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;

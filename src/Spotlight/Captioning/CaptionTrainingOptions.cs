@@ -72,7 +72,7 @@ public sealed record CaptionTrainingOptions
     public string? FeatureCache { get; init; }
 
     /// <summary>The engine of a frozen ResNet encoder while caching and validating (<see cref="Captioner.EncoderRuntime"/>).</summary>
-    public EncoderRuntime EncoderRuntime { get; init; } = EncoderRuntime.OnnxRuntime;
+    public InferenceRuntime EncoderRuntime { get; init; } = InferenceRuntime.OnnxRuntime;
     /// <summary>Fine-tuned encoder blocks learn at this fraction of the decoder's learning rate.</summary>
     public double EncoderLearningRateFactor { get; init; } = 0.1;
 

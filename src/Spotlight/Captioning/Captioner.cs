@@ -16,6 +16,7 @@ public sealed class Captioner : nn.Module
     private readonly nn.Module decoder;   // an ICaptionDecoder; the field's name is the parameters' prefix in model files
     private readonly Lock runtimeGate = new();
     private OnnxResNetEncoder? onnxEncoder;   // the frozen trunk in ONNX Runtime, exported on first use
+    private OnnxCaptionSteps? onnxSteps;      // the recurrent decoder in ONNX Runtime, exported on first use
 
     public Captioner(CaptionerConfig config) : base(nameof(Captioner))
     {
@@ -44,7 +45,22 @@ public sealed class Captioner : nn.Module
     /// libtorch where oneDNN is capped (docs/real-photos.md has the measurement). The ONNX graph is exported from the
     /// encoder's weights on first use, so load the weights first; fine-tuned and non-ResNet encoders use libtorch.
     /// </summary>
-    public EncoderRuntime EncoderRuntime { get; set; } = EncoderRuntime.OnnxRuntime;
+    public InferenceRuntime EncoderRuntime { get; set; } = InferenceRuntime.OnnxRuntime;
+
+    /// <summary>
+    /// Which engine runs a recurrent decoder's steps when captioning (training always uses libtorch). libtorch by default;
+    /// ONNX Runtime runs the decoder's <see cref="CaptionerOnnx"/> export, exported on first use from the weights then
+    /// loaded, with the same search. A Transformer decoder and a decoder off the CPU always use libtorch.
+    /// </summary>
+    public InferenceRuntime DecoderRuntime { get; set; } = InferenceRuntime.LibTorch;
+
+    /// <summary>The start state and step the searches use: the decoder itself, or its ONNX Runtime copy.</summary>
+    private ICaptionStepper Stepper()
+    {
+        if (DecoderRuntime != InferenceRuntime.OnnxRuntime || Config.Cell == DecoderCellKind.Transformer
+            || decoder.parameters().First().device.type != DeviceType.CPU) return Decoder;
+        lock (runtimeGate) return onnxSteps ??= new OnnxCaptionSteps(this);
+    }
 
     /// <summary>Teacher forcing: tokens (batch, T) = &lt;start&gt; w₁ … &lt;end&gt; &lt;pad&gt;…; predicts tokens[:, 1:].</summary>
     public (Tensor Logits, Tensor Alphas) forward(Tensor images, Tensor tokens) => ForwardRegions(EncodeImages(images), tokens);
@@ -70,7 +86,7 @@ public sealed class Captioner : nn.Module
     /// <summary>The ONNX Runtime copy of a frozen ResNet trunk on the CPU, when <see cref="EncoderRuntime"/> asks for it.</summary>
     private OnnxResNetEncoder? OnnxEncoder()
     {
-        if (EncoderRuntime != EncoderRuntime.OnnxRuntime || !EncoderFrozen || encoder is not ResNetEncoder resnet
+        if (EncoderRuntime != InferenceRuntime.OnnxRuntime || !EncoderFrozen || encoder is not ResNetEncoder resnet
             || resnet.parameters().First().device.type != DeviceType.CPU) return null;
         lock (runtimeGate) return onnxEncoder ??= new OnnxResNetEncoder(resnet);
     }
@@ -95,17 +111,18 @@ public sealed class Captioner : nn.Module
         using var noGrad = torch.no_grad();
         if (decoder is TransformerCaptionDecoder transformer && options.MaxLength > transformer.MaxPositions)
             throw new SpotlightException($"max length {options.MaxLength} is more than this Transformer captioner's {transformer.MaxPositions} positions");
-        var initial = Decoder.Start(regions);
+        var stepper = Stepper();
+        var initial = stepper.Start(regions);
         try
         {
             int batch = (int)regions.shape[0];
             if (options.BeamSize <= 1 && options.NBest <= 1)
-                return Greedy.Decode(Decoder.DecodeStep, initial, batch, options).Select(h => (IReadOnlyList<Hypothesis>)[h]).ToList();
-            return BeamSearch.Decode(Decoder.DecodeStep, initial, batch, options);
+                return Greedy.Decode(stepper.DecodeStep, initial, batch, options).Select(h => (IReadOnlyList<Hypothesis>)[h]).ToList();
+            return BeamSearch.Decode(stepper.DecodeStep, initial, batch, options);
         }
         finally
         {
-            Decoder.Release(initial);
+            stepper.Release(initial);
         }
     }
 
@@ -120,15 +137,16 @@ public sealed class Captioner : nn.Module
             throw new SpotlightException($"max length {options.MaxLength} is more than this Transformer captioner's {transformer.MaxPositions} positions");
         using var scope = torch.NewDisposeScope();
         var rows = samples == 1 ? regions : regions.repeat_interleave(samples, 0);
-        var initial = Decoder.Start(rows);
+        var stepper = Stepper();
+        var initial = stepper.Start(rows);
         try
         {
-            var drawn = Sampler.Decode(Decoder.DecodeStep, initial, (int)rows.shape[0], options, sampling);
+            var drawn = Sampler.Decode(stepper.DecodeStep, initial, (int)rows.shape[0], options, sampling);
             return [.. drawn.Chunk(samples).Select(group => (IReadOnlyList<Hypothesis>)[.. group.OrderByDescending(h => h.Score)])];
         }
         finally
         {
-            Decoder.Release(initial);
+            stepper.Release(initial);
         }
     }
 
@@ -151,7 +169,11 @@ public sealed class Captioner : nn.Module
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) onnxEncoder?.Dispose();
+        if (disposing)
+        {
+            onnxEncoder?.Dispose();
+            onnxSteps?.Dispose();
+        }
         base.Dispose(disposing);
     }
 
@@ -166,8 +188,8 @@ public sealed class Captioner : nn.Module
     }
 }
 
-/// <summary>The engine that runs a frozen pretrained encoder.</summary>
-public enum EncoderRuntime
+/// <summary>The engine that runs a frozen pretrained encoder or a recurrent decoder at inference.</summary>
+public enum InferenceRuntime
 {
     LibTorch,
     OnnxRuntime,

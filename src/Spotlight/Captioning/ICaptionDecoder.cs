@@ -8,7 +8,7 @@ namespace Spotlight.Captioning;
 /// step function for the shared greedy and beam search. <see cref="AttentionDecoder"/> (LSTM/GRU, Show-Attend-Tell)
 /// and <see cref="TransformerCaptionDecoder"/> are the two.
 /// </summary>
-public interface ICaptionDecoder
+public interface ICaptionDecoder : ICaptionStepper
 {
     /// <summary>
     /// Teacher forcing: regions (batch, n, featureDim), inputs (batch, T) → logits (batch, T, vocab) and the attention
@@ -19,7 +19,14 @@ public interface ICaptionDecoder
 
     /// <summary>The word embedding matrix E (vocab, embed): row i is word i's vector (the lab reads it; training may set it).</summary>
     Tensor WordEmbeddings { get; }
+}
 
+/// <summary>
+/// What the shared greedy, beam and sampling searches need from a captioner's decoder: a start state for a batch of
+/// images and one step. A decoder runs it in libtorch; <see cref="OnnxCaptionSteps"/> runs its ONNX export.
+/// </summary>
+public interface ICaptionStepper
+{
     /// <summary>The decoding state for a batch of images: regions (batch, n, featureDim), prepared once per image.</summary>
     IDecoderState Start(Tensor regions);
 

@@ -37,7 +37,7 @@ public sealed class MobileNetV1 : Module<Tensor, Tensor>, IImageEncoder
         Add("conv1", Conv2d(3, channels, 3, stride: 2, bias: false), 2);
         for (int block = 1; block <= BlockChannels.Length; block++)
         {
-            int stride = StrideTwoBlocks.Contains(block) ? 2 : 1, output = Width(BlockChannels[block - 1], alpha);
+            int stride = BlockStride(block), output = Width(BlockChannels[block - 1], alpha);
             Add($"conv_dw_{block}", Conv2d(channels, channels, 3, stride: stride, groups: channels, bias: false), stride);
             Add($"conv_pw_{block}", Conv2d(channels, output, 1, bias: false), 1);
             channels = output;
@@ -51,6 +51,10 @@ public sealed class MobileNetV1 : Module<Tensor, Tensor>, IImageEncoder
     }
 
     public double Alpha { get; }
+    public int ImageSize => imageSize;
+
+    /// <summary>The depthwise stride of block 1–13.</summary>
+    public static int BlockStride(int block) => StrideTwoBlocks.Contains(block) ? 2 : 1;
     public int FeatureDim { get; }
     public int Classes => (int)(classifier?.weight!.shape[0] ?? 0);
     public int GridHeight => GridSide(imageSize);

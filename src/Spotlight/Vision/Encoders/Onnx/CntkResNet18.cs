@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using Onnx;
 using static TorchSharp.torch;
 

@@ -1,3 +1,5 @@
+using Spotlight.Onnx;
+
 namespace Spotlight.Vision.Encoders.Onnx;
 
 /// <summary>The ImageNet ResNet-18 of ML.NET's NuGet package (<see cref="CntkResNet18"/>), imported from its ONNX file.</summary>

@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using static TorchSharp.torch;
 
 namespace Spotlight.Vision.Encoders.Onnx;

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using Spotlight.Onnx;
 using static TorchSharp.torch;
 
 namespace Spotlight.Vision.Encoders.Onnx;
@@ -16,23 +17,30 @@ public static class ResNetOnnxGraph
 {
     public const string Input = "images";
     public const string Output = "grid";
-    private const int Opset = 17;
 
     public static ModelProto Build(ResNetEncoder encoder)
     {
-        var weights = encoder.state_dict();
-        var graph = new GraphProto { Name = $"spotlight_resnet{encoder.Depth}_trunk" };
-        graph.Input.Add(FloatValue(Input, "batch", 3, "height", "width"));
-        var builder = new Builder(graph, weights);
+        var graph = new OnnxGraph($"spotlight_resnet{encoder.Depth}_trunk");
+        var images = graph.Input(Input, OnnxGraph.ElementType.Float, "batch", 3, "height", "width");
+        graph.Output(AddTrunk(graph, images, encoder), Output, OnnxGraph.ElementType.Float, "batch", encoder.FeatureDim, "grid_height", "grid_width");
+        return graph.Model("ResNet trunk: images (batch, 3, H, W) → grid (batch, C, h, w) before pooling");
+    }
 
-        string x = Input;
+    public static byte[] Serialize(ResNetEncoder encoder) => Build(encoder).ToByteArray();
+
+    /// <summary>Adds the trunk's nodes reading <paramref name="images"/>; returns the grid (batch, C, h, w).</summary>
+    public static string AddTrunk(OnnxGraph graph, string images, ResNetEncoder encoder)
+    {
+        var weights = encoder.state_dict();
+        string x = images;
         if (weights.TryGetValue("cntk_bgr_mean", out var mean))
         {
-            x = builder.Node("Gather", [x, builder.Constant("rgb_to_bgr", tensor(new long[] { 2, 1, 0 }))], new AttributeProto { Name = "axis", I = 1, Type = AttributeProto.Types.AttributeType.Int });
-            x = builder.Node("Sub", [x, builder.Constant("cntk_bgr_mean", mean)]);
+            x = graph.Node("Gather", [x, graph.Ints(2, 1, 0)], OnnxGraph.IntAttribute("axis", 1));   // RGB → BGR
+            x = graph.Node("Sub", [x, graph.Constant("cntk_bgr_mean", mean)]);
         }
-        x = builder.Node("Relu", [builder.ConvNorm(x, "conv1", "bn1", stride: 2)]);
-        x = builder.Node("MaxPool", [x], Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1));
+        x = graph.Node("Relu", [graph.ConvNorm(x, weights, "conv1", "bn1", stride: 2)]);
+        x = graph.Node("MaxPool", [x], OnnxGraph.IntsAttribute("kernel_shape", 3, 3), OnnxGraph.IntsAttribute("strides", 2, 2),
+            OnnxGraph.IntsAttribute("pads", 1, 1, 1, 1));
         for (int layer = 1; layer <= 4; layer++)
             for (int block = 0; weights.ContainsKey($"layer{layer}.{block}.conv1.weight"); block++)
             {
@@ -42,95 +50,19 @@ public static class ResNetOnnxGraph
                 string y;
                 if (bottleneck)
                 {
-                    y = builder.Node("Relu", [builder.ConvNorm(x, $"{p}.conv1", $"{p}.bn1", 1)]);
-                    y = builder.Node("Relu", [builder.ConvNorm(y, $"{p}.conv2", $"{p}.bn2", stride)]);
-                    y = builder.ConvNorm(y, $"{p}.conv3", $"{p}.bn3", 1);
+                    y = graph.Node("Relu", [graph.ConvNorm(x, weights, $"{p}.conv1", $"{p}.bn1", 1)]);
+                    y = graph.Node("Relu", [graph.ConvNorm(y, weights, $"{p}.conv2", $"{p}.bn2", stride)]);
+                    y = graph.ConvNorm(y, weights, $"{p}.conv3", $"{p}.bn3", 1);
                 }
                 else
                 {
-                    y = builder.Node("Relu", [builder.ConvNorm(x, $"{p}.conv1", $"{p}.bn1", stride)]);
-                    y = builder.ConvNorm(y, $"{p}.conv2", $"{p}.bn2", 1);
+                    y = graph.Node("Relu", [graph.ConvNorm(x, weights, $"{p}.conv1", $"{p}.bn1", stride)]);
+                    y = graph.ConvNorm(y, weights, $"{p}.conv2", $"{p}.bn2", 1);
                 }
                 string shortcut = weights.ContainsKey($"{p}.downsample.0.weight")
-                    ? builder.ConvNorm(x, $"{p}.downsample.0", $"{p}.downsample.1", stride) : x;
-                x = builder.Node("Relu", [builder.Node("Add", [y, shortcut])]);
+                    ? graph.ConvNorm(x, weights, $"{p}.downsample.0", $"{p}.downsample.1", stride) : x;
+                x = graph.Node("Relu", [graph.Node("Add", [y, shortcut])]);
             }
-        graph.Node[^1].Output[0] = Output;
-        graph.Output.Add(FloatValue(Output, "batch", encoder.FeatureDim, "grid_height", "grid_width"));
-
-        var model = new ModelProto
-        {
-            IrVersion = 8, ProducerName = "Spotlight", ProducerVersion = Runtime.RuntimeInfo.VersionOf(typeof(ResNetOnnxGraph).Assembly), Graph = graph,
-            DocString = "ResNet trunk: images (batch, 3, H, W) → grid (batch, C, h, w) before pooling",
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        return model;
-    }
-
-    public static byte[] Serialize(ResNetEncoder encoder) => Build(encoder).ToByteArray();
-
-    private static ValueInfoProto FloatValue(string name, params object[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var d in dims)
-            shape.Dim.Add(d is string param ? new TensorShapeProto.Types.Dimension { DimParam = param } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(d) });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-        };
-    }
-
-    private static AttributeProto Ints(string name, params long[] values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        a.Ints.Add(values);
-        return a;
-    }
-
-    /// <summary>Adds nodes and initializers, naming each intermediate value after the node that makes it.</summary>
-    private sealed class Builder(GraphProto graph, IReadOnlyDictionary<string, Tensor> weights)
-    {
-        public string Node(string op, string[] inputs, params AttributeProto[] attributes)
-        {
-            var node = new NodeProto { OpType = op, Name = $"{op}_{graph.Node.Count}" };
-            node.Input.Add(inputs);
-            node.Output.Add(node.Name);
-            node.Attribute.Add(attributes);
-            graph.Node.Add(node);
-            return node.Name;
-        }
-
-        /// <summary>Conv (no bias, padding k/2) then BatchNormalization, from <c>{conv}.weight</c> and <c>{norm}.*</c>.</summary>
-        public string ConvNorm(string x, string conv, string norm, int stride)
-        {
-            var w = weights[$"{conv}.weight"];
-            long k = w.shape[3], pad = k / 2;
-            x = Node("Conv", [x, Constant($"{conv}.weight", w)],
-                Ints("kernel_shape", k, k), Ints("strides", stride, stride), Ints("pads", pad, pad, pad, pad));
-            string[] parts = ["weight", "bias", "running_mean", "running_var"];
-            return Node("BatchNormalization", [x, .. parts.Select(p => Constant($"{norm}.{p}", weights[$"{norm}.{p}"]))],
-                new AttributeProto { Name = "epsilon", F = 1e-5f, Type = AttributeProto.Types.AttributeType.Float });
-        }
-
-        public string Constant(string name, Tensor value)
-        {
-            var t = value.detach().cpu().contiguous();
-            var proto = new TensorProto { Name = name };
-            proto.Dims.Add(t.shape);
-            if (t.dtype == ScalarType.Int64)
-            {
-                proto.DataType = (int)TensorProto.Types.DataType.Int64;
-                proto.Int64Data.Add(t.data<long>().ToArray());
-            }
-            else
-            {
-                proto.DataType = (int)TensorProto.Types.DataType.Float;
-                var values = t.to_type(ScalarType.Float32).data<float>().ToArray();
-                proto.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-            }
-            graph.Initializer.Add(proto);
-            return name;
-        }
+        return x;
     }
 }

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Onnx;
 using static TorchSharp.torch;
 
-namespace Spotlight.Vision.Encoders.Onnx;
+namespace Spotlight.Onnx;
 
 /// <summary>
 /// Reads an ONNX model (the official <c>onnx.proto</c> messages, through OnnxSharp and Google.Protobuf) and its

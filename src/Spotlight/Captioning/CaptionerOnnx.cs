@@ -1,0 +1,162 @@
+using Onnx;
+using Spotlight.Onnx;
+using static TorchSharp.torch;
+using ElementType = Spotlight.Onnx.OnnxGraph.ElementType;
+
+namespace Spotlight.Captioning;
+
+/// <summary>
+/// A recurrent captioner (<see cref="AttentionDecoder"/>) as three ONNX graphs that any ONNX Runtime can run, with the
+/// search left to the caller (as Spotlight's own batched greedy and beam search do):
+/// <list type="bullet">
+/// <item><c>encoder</c>: images (images, 3, S, S), preprocessed as the sidecar says → regions (images, n, featureDim).</item>
+/// <item><c>prepare</c>: regions → h (images, decoderDim), c (LSTM only), and the attention memory values/keys
+/// (images, n, *) that every step reads and never changes.</item>
+/// <item><c>step</c>: tokens (rows) int64, h, c (rows, decoderDim), values, keys → log_probs (rows, vocab), h_next,
+/// c_next, alpha (rows, n). rows = images × k: the k consecutive rows of an image (its beams) share its memory.</item>
+/// </list>
+/// Each forward reads as <see cref="AttentionDecoder.Step"/> does in eval mode (no dropout); tests hold every output
+/// to TorchSharp's within 1e-4.
+/// </summary>
+public static class CaptionerOnnx
+{
+    public const string Images = "images", Regions = "regions", Tokens = "tokens", H = "h", C = "c", Values = "values", Keys = "keys";
+    public const string LogProbs = "log_probs", HNext = "h_next", CNext = "c_next", Alpha = "alpha";
+
+    public static ModelProto Encoder(Captioner network)
+    {
+        var graph = new OnnxGraph("spotlight_captioner_encoder");
+        var size = network.Config.ImageSize;
+        var images = graph.Input(Images, ElementType.Float, "images", 3, size, size);
+        var regions = EncoderOnnx.AddRegions(graph, images, network.Encoder);
+        graph.Output(regions, Regions, ElementType.Float, "images", Grid(network), network.Encoder.FeatureDim);
+        return graph.Model("images (images, 3, S, S), preprocessed as captioner.json says → regions (images, n, featureDim)");
+    }
+
+    public static ModelProto Prepare(Captioner network)
+    {
+        var (config, weights) = Recurrent(network);
+        int featureDim = network.Encoder.FeatureDim, n = Grid(network);
+        var graph = new OnnxGraph("spotlight_captioner_prepare");
+        var regions = graph.Input(Regions, ElementType.Float, "images", n, featureDim);
+        // h₀, c₀ from the mean region (§3.1.2), or the learned constants (the biases) when the model starts from zeros.
+        var mean = graph.Node("ReduceMean", [regions], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0));
+        if (!config.InitFromMeanRegion) mean = graph.Node("Mul", [mean, graph.Scalar(0f)]);
+        graph.Output(graph.Linear(mean, "initH", weights["initH.weight"], weights["initH.bias"]), H, ElementType.Float, "images", config.DecoderDim);
+        if (config.Cell == DecoderCellKind.Lstm)
+            graph.Output(graph.Linear(mean, "initC", weights["initC.weight"], weights["initC.bias"]), C, ElementType.Float, "images", config.DecoderDim);
+        var (values, keys) = config.Attention switch
+        {
+            AttentionKind.Additive => (regions, graph.Linear(regions, "attention.keyProj", weights["attentionModule.keyProj.weight"], weights["attentionModule.keyProj.bias"])),
+            AttentionKind.ScaledDot => (regions, regions),
+            _ => (graph.Linear(regions, "attention.valueProj", weights["attentionModule.valueProj.weight"], weights["attentionModule.valueProj.bias"]),
+                  graph.Linear(regions, "attention.keyProj", weights["attentionModule.keyProj.weight"], weights["attentionModule.keyProj.bias"])),
+        };
+        graph.Output(values, Values, ElementType.Float, "images", n, "value_dim");
+        graph.Output(keys, Keys, ElementType.Float, "images", n, "key_dim");
+        return graph.Model("regions (images, n, featureDim) → h, c (images, decoderDim), attention values and keys (images, n, *)");
+    }
+
+    public static ModelProto Step(Captioner network)
+    {
+        var (config, weights) = Recurrent(network);
+        int n = Grid(network), d = config.DecoderDim;
+        var graph = new OnnxGraph("spotlight_captioner_step");
+        var tokens = graph.Input(Tokens, ElementType.Int64, "rows");
+        var h = graph.Input(H, ElementType.Float, "rows", d);
+        var c = config.Cell == DecoderCellKind.Lstm ? graph.Input(C, ElementType.Float, "rows", d) : null;
+        var values = graph.Input(Values, ElementType.Float, "images", n, "value_dim");
+        var keys = graph.Input(Keys, ElementType.Float, "images", n, "key_dim");
+
+        var embedded = graph.Node("Gather", [graph.Constant("embedding.weight", weights["embedding.weight"]), tokens]);   // (rows, embed)
+        var (context, alpha) = Attend(graph, config, weights, h, values, keys);                                        // (rows, ctx), (rows, n)
+        var gated = graph.Node("Mul", [graph.Node("Sigmoid", [graph.Linear(h, "gate", weights["gate.weight"], weights["gate.bias"])]), context]);   // β_t · z_t
+        var input = graph.Node("Concat", [embedded, gated], OnnxGraph.IntAttribute("axis", 1));
+        var (hNext, cNext) = config.Cell == DecoderCellKind.Lstm ? Lstm(graph, weights, input, h, c!, d) : (Gru(graph, weights, input, h, d), null);
+        var logits = graph.Linear(hNext, "output", weights["output.weight"], weights["output.bias"]);
+
+        graph.Output(graph.Node("LogSoftmax", [logits], OnnxGraph.IntAttribute("axis", 1)), LogProbs, ElementType.Float, "rows", config.VocabSize);
+        graph.Output(hNext, HNext, ElementType.Float, "rows", d);
+        if (cNext is not null) graph.Output(cNext, CNext, ElementType.Float, "rows", d);
+        graph.Output(alpha, Alpha, ElementType.Float, "rows", n);
+        return graph.Model("one word for every row: previous tokens and state, the image's memory → log-probabilities, next state, attention");
+    }
+
+    /// <summary>The query h (rows, d) against each image's memory: rows are grouped (images, k, ·) as the search lays them out.</summary>
+    private static (string Context, string Alpha) Attend(OnnxGraph graph, CaptionerConfig config, IReadOnlyDictionary<string, Tensor> weights,
+        string h, string values, string keys)
+    {
+        var images = graph.Node("Shape", [values], OnnxGraph.IntAttribute("start", 0), OnnxGraph.IntAttribute("end", 1));
+        string Grouped(string rows, long size) =>                                             // (rows, size) → (images, k, size)
+            graph.Node("Reshape", [rows, graph.Node("Concat", [images, graph.Ints(-1, size)], OnnxGraph.IntAttribute("axis", 0))]);
+        string Unsqueeze(string x, long axis) => graph.Node("Unsqueeze", [x, graph.Ints(axis)]);
+        string Rows(string grouped) => graph.Node("Flatten", [grouped], OnnxGraph.IntAttribute("axis", 2));   // (images, k, x) → (rows, x)
+
+        switch (config.Attention)
+        {
+            case AttentionKind.Additive:
+            {
+                // score = vᵀ tanh(W_q h + (W_k a + b)), the keys' half prepared once per image
+                var query = Grouped(graph.Linear(h, "attention.queryProj", weights["attentionModule.queryProj.weight"], null), config.AttentionDim);   // (images, k, A)
+                var hidden = graph.Node("Tanh", [graph.Node("Add", [Unsqueeze(query, 2), Unsqueeze(keys, 1)])]);                 // (images, k, n, A)
+                var scores = graph.Node("Squeeze", [graph.Linear(hidden, "attention.v", weights["attentionModule.v.weight"], null), graph.Ints(3)]);
+                var alpha = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));                                 // (images, k, n)
+                return (Rows(graph.Node("MatMul", [alpha, values])), Rows(alpha));
+            }
+            case AttentionKind.ScaledDot:
+            {
+                var query = Grouped(graph.Linear(h, "queryProjection", weights["queryProjection.weight"], weights["queryProjection.bias"]),
+                    weights["queryProjection.weight"].shape[0]);
+                var scores = graph.Node("Div", [graph.Node("MatMul", [query, graph.Node("Transpose", [keys], OnnxGraph.IntsAttribute("perm", 0, 2, 1))]),
+                    graph.Scalar(MathF.Sqrt(weights["queryProjection.weight"].shape[0]))]);                                     // (images, k, n)
+                var alpha = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));
+                return (Rows(graph.Node("MatMul", [alpha, values])), Rows(alpha));
+            }
+            default:
+            {
+                int heads = config.Heads, dim = config.DecoderDim, headDim = dim / heads;
+                string Split(string x, params long[] perm) =>                                  // (images, t, dim) → heads
+                    graph.Node("Transpose", [graph.Node("Reshape", [x, graph.Ints(0, 0, heads, headDim)])], OnnxGraph.IntsAttribute("perm", perm));
+                var query = Grouped(graph.Linear(h, "attention.queryProj", weights["attentionModule.queryProj.weight"], weights["attentionModule.queryProj.bias"]), dim);
+                var scores = graph.Node("Div", [graph.Node("MatMul", [Split(query, 0, 2, 1, 3), Split(keys, 0, 2, 3, 1)]), graph.Scalar(MathF.Sqrt(headDim))]);   // (images, heads, k, n)
+                var weightsPerHead = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));
+                var perHead = graph.Node("MatMul", [weightsPerHead, Split(values, 0, 2, 1, 3)]);                                 // (images, heads, k, headDim)
+                var merged = graph.Node("Reshape", [graph.Node("Transpose", [perHead], OnnxGraph.IntsAttribute("perm", 0, 2, 1, 3)), graph.Ints(0, 0, dim)]);
+                var context = graph.Linear(merged, "attention.outProj", weights["attentionModule.outProj.weight"], weights["attentionModule.outProj.bias"]);
+                var alpha = graph.Node("ReduceMean", [weightsPerHead], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0));
+                return (Rows(context), Rows(alpha));
+            }
+        }
+    }
+
+    /// <summary>PyTorch's LSTMCell: gates i, f, g, o from x W_ihᵀ + b_ih + h W_hhᵀ + b_hh.</summary>
+    private static (string H, string C) Lstm(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string h, string c, int d)
+    {
+        var gates = graph.Node("Add", [graph.Linear(x, "lstm.ih", weights["lstm.weight_ih"], weights["lstm.bias_ih"]),
+            graph.Linear(h, "lstm.hh", weights["lstm.weight_hh"], weights["lstm.bias_hh"])]);
+        var parts = graph.Nodes("Split", [gates, graph.Ints(d, d, d, d)], 4, OnnxGraph.IntAttribute("axis", 1));
+        string i = graph.Node("Sigmoid", [parts[0]]), f = graph.Node("Sigmoid", [parts[1]]), g = graph.Node("Tanh", [parts[2]]), o = graph.Node("Sigmoid", [parts[3]]);
+        var cNext = graph.Node("Add", [graph.Node("Mul", [f, c]), graph.Node("Mul", [i, g])]);
+        return (graph.Node("Mul", [o, graph.Node("Tanh", [cNext])]), cNext);
+    }
+
+    /// <summary>PyTorch's GRUCell: r, z, n; h' = (1 − z) n + z h.</summary>
+    private static string Gru(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string h, int d)
+    {
+        var gi = graph.Nodes("Split", [graph.Linear(x, "gru.ih", weights["gru.weight_ih"], weights["gru.bias_ih"]), graph.Ints(d, d, d)], 3, OnnxGraph.IntAttribute("axis", 1));
+        var gh = graph.Nodes("Split", [graph.Linear(h, "gru.hh", weights["gru.weight_hh"], weights["gru.bias_hh"]), graph.Ints(d, d, d)], 3, OnnxGraph.IntAttribute("axis", 1));
+        var r = graph.Node("Sigmoid", [graph.Node("Add", [gi[0], gh[0]])]);
+        var z = graph.Node("Sigmoid", [graph.Node("Add", [gi[1], gh[1]])]);
+        var candidate = graph.Node("Tanh", [graph.Node("Add", [gi[2], graph.Node("Mul", [r, gh[2]])])]);
+        return graph.Node("Add", [candidate, graph.Node("Mul", [z, graph.Node("Sub", [h, candidate])])]);
+    }
+
+    private static int Grid(Captioner network) => network.Encoder.GridHeight * network.Encoder.GridWidth;
+
+    private static (CaptionerConfig Config, IReadOnlyDictionary<string, Tensor> Weights) Recurrent(Captioner network)
+    {
+        if (network.Config.Cell == DecoderCellKind.Transformer)
+            throw new SpotlightException("ONNX export: the Transformer captioner's decoder is not exported yet (LSTM and GRU captioners are)");
+        return (network.Config, ((nn.Module)network.Decoder).state_dict());
+    }
+}

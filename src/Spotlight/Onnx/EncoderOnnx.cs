@@ -1,0 +1,68 @@
+using Spotlight.Vision.Encoders;
+using Spotlight.Vision.Encoders.Onnx;
+using static TorchSharp.torch;
+
+namespace Spotlight.Onnx;
+
+/// <summary>
+/// Writes an image encoder as ONNX nodes: images (batch, 3, H, W), preprocessed as the model's sidecar says →
+/// regions (batch, h·w, dim), row-major over the grid, exactly what <see cref="IImageEncoder.Encode"/> returns.
+/// The small CNN, MobileNet v1 and the ResNets (TorchVision's and the packaged CNTK ResNet-18) are supported.
+/// </summary>
+public static class EncoderOnnx
+{
+    /// <summary>Adds the encoder's nodes reading <paramref name="images"/>; returns the regions value.</summary>
+    public static string AddRegions(OnnxGraph graph, string images, IImageEncoder encoder) => encoder switch
+    {
+        ResNetEncoder resnet => ToRegions(graph, ResNetOnnxGraph.AddTrunk(graph, images, resnet), encoder.FeatureDim),
+        MobileNetV1 mobile => ToRegions(graph, MobileNet(graph, images, mobile), encoder.FeatureDim),
+        SmallCnnEncoder small => SmallCnn(graph, images, small),
+        _ => throw new SpotlightException($"ONNX export: the {encoder.GetType().Name} image encoder is not supported (the small CNN, MobileNet v1 and ResNets are)"),
+    };
+
+    /// <summary>grid (batch, C, h, w) → regions (batch, h·w, C).</summary>
+    private static string ToRegions(OnnxGraph graph, string grid, int channels)
+    {
+        var flat = graph.Node("Reshape", [grid, graph.Ints(0, channels, -1)]);
+        return graph.Node("Transpose", [flat], OnnxGraph.IntsAttribute("perm", 0, 2, 1));
+    }
+
+    private static string SmallCnn(OnnxGraph graph, string images, SmallCnnEncoder encoder)
+    {
+        var weights = encoder.state_dict();
+        string x = images;
+        for (int stage = 0; weights.ContainsKey(ConvName(stage) + ".weight"); stage++)
+        {
+            if (stage > 0)
+                x = graph.Node("MaxPool", [x], OnnxGraph.IntsAttribute("kernel_shape", 2, 2), OnnxGraph.IntsAttribute("strides", 2, 2));
+            x = graph.Node("Relu", [graph.ConvNorm(x, weights, ConvName(stage), $"stages.{stage}.{(stage == 0 ? 1 : 2)}", 1)]);
+        }
+        var regions = ToRegions(graph, x, encoder.FeatureDim);
+        return weights.TryGetValue("position", out var position) ? graph.Node("Add", [regions, graph.Constant("position", position)]) : regions;
+
+        static string ConvName(int stage) => $"stages.{stage}.{(stage == 0 ? 0 : 1)}";
+    }
+
+    /// <summary>Keras' 'same' padding depends on the input side, which the model fixes: pads are computed here once.</summary>
+    private static string MobileNet(OnnxGraph graph, string images, MobileNetV1 encoder)
+    {
+        var weights = encoder.state_dict();
+        long side = encoder.ImageSize;
+        string x = images;
+        string Layer(string name, long stride, long groups)
+        {
+            long kernel = weights[$"{name}.weight"].shape[3];
+            long pad = Math.Max(((side + stride - 1) / stride - 1) * stride + kernel - side, 0);
+            side = (side + stride - 1) / stride;
+            var y = graph.ConvNorm(x, weights, name, name + "_bn", (int)stride, [pad / 2, pad / 2, pad - pad / 2, pad - pad / 2], groups, 1e-3f);
+            return graph.Node("Clip", [y, graph.Scalar(0f), graph.Scalar(6f)]);   // ReLU6
+        }
+        x = Layer("conv1", 2, 1);
+        for (int block = 1; weights.ContainsKey($"conv_dw_{block}.weight"); block++)
+        {
+            x = Layer($"conv_dw_{block}", MobileNetV1.BlockStride(block), weights[$"conv_dw_{block}.weight"].shape[0]);
+            x = Layer($"conv_pw_{block}", 1, 1);
+        }
+        return x;
+    }
+}
