@@ -46,6 +46,27 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
             prepare.Dispose();
             throw;
         }
+        string[] state = lstm ? [CaptionerOnnx.H, CaptionerOnnx.C] : [CaptionerOnnx.H];
+        try
+        {
+            Require(prepare, [CaptionerOnnx.Regions], [.. state, CaptionerOnnx.Values, CaptionerOnnx.Keys]);
+            Require(step, [CaptionerOnnx.Tokens, .. state, CaptionerOnnx.Values, CaptionerOnnx.Keys],
+                [CaptionerOnnx.LogProbs, .. state.Select(s => s + "_next"), CaptionerOnnx.Alpha]);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A graph with other inputs or outputs than this decoder's (a file from another model or another part): one line.</summary>
+    private static void Require(OnnxSession session, string[] inputs, string[] outputs)
+    {
+        if (!session.InputNames.Order().SequenceEqual(inputs.Order()))
+            throw new SpotlightException($"{session.Source}: takes inputs {string.Join(", ", session.InputNames)}, expected {string.Join(", ", inputs)}");
+        if (outputs.FirstOrDefault(o => !session.OutputNames.Contains(o)) is { } missing)
+            throw new SpotlightException($"{session.Source}: has no output '{missing}'");
     }
 
     public IDecoderState Start(Tensor regions)

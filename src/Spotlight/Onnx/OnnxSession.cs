@@ -75,7 +75,7 @@ public sealed class OnnxSession : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new SpotlightException($"{Source}: ONNX Runtime failed ({e.Message.Split('\n')[0]})");
+            throw new SpotlightException($"{Source}: ONNX Runtime failed ({string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))})");
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using Spotlight.Captioning;
 using Spotlight.Checkpoints;
 using Spotlight.Tests.Vision;

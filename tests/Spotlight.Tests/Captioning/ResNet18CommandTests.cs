@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using Spotlight.Captioning;
 using Spotlight.Captioning.Data.Synthetic;
 using Spotlight.Tests.Vision;

@@ -9,26 +9,26 @@ namespace Spotlight.Tests.Examples;
 [Collection(TinyCaptioningCollection.Name)]
 public class CaptionFromCodeTests(TinyCaptioningData data)
 {
-    private static string Example
+    /// <summary>examples/NAME/bin/&lt;configuration&gt;/&lt;framework&gt;/NAME.dll, built with the tests (they reference it).</summary>
+    internal static string ExampleProgram(string name)
     {
-        get
-        {
-            // tests/Spotlight.Tests/bin/<configuration>/<framework>/ → examples/CaptionFromCode/bin/<configuration>/<framework>/
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var (framework, configuration) = (output.Name, output.Parent!.Name);
-            var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(root, "examples", "CaptionFromCode", "bin", configuration, framework, "CaptionFromCode.dll");
-        }
+        // tests/Spotlight.Tests/bin/<configuration>/<framework>/ → examples/<name>/bin/<configuration>/<framework>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "examples", name, "bin", configuration, framework, name + ".dll");
     }
 
-    internal static (int Code, string Out, string Err) RunExample(params string[] args)
+    internal static (int Code, string Out, string Err) RunExample(params string[] args) => RunProgram(ExampleProgram("CaptionFromCode"), args);
+
+    internal static (int Code, string Out, string Err) RunProgram(string program, params string[] args)
     {
-        Assert.True(File.Exists(Example), $"{Example} was not built");
+        Assert.True(File.Exists(program), $"{program} was not built");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        start.ArgumentList.Add(Example);
+        start.ArgumentList.Add(program);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

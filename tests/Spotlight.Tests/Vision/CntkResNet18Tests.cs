@@ -1,3 +1,4 @@
+using Spotlight.Onnx;
 using Spotlight.Vision;
 using Spotlight.Vision.Encoders;
 using Spotlight.Vision.Encoders.Onnx;

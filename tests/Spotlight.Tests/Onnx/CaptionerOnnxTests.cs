@@ -1,0 +1,218 @@
+using Spotlight.Attention;
+using Spotlight.Captioning;
+using Spotlight.Decoding;
+using Spotlight.Onnx;
+using Spotlight.Tests.Captioning;
+using Spotlight.Tests.Vision;
+using Spotlight.Vision.Encoders;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spotlight.Tests.Onnx;
+
+/// <summary>
+/// The ONNX export of recurrent captioners: every graph's outputs against TorchSharp's (1e-4), whole captions through
+/// ONNX Runtime against the library's, the exported folder, and what a wrong file gives.
+/// </summary>
+[Collection(TinyCaptioningCollection.Name)]
+public class CaptionerOnnxTests(TinyCaptioningData data)
+{
+    private const double Tolerance = 1e-4;
+
+    public static TheoryData<string> Decoders => ["lstm-additive", "gru-scaled-dot", "lstm-multi-head", "lstm-learned-start"];
+
+    private static CaptionerConfig Config(string kind, int vocab) => kind switch
+    {
+        "gru-scaled-dot" => TinyCaptioningData.Config(vocab) with { Cell = DecoderCellKind.Gru, Attention = AttentionKind.ScaledDot },
+        "lstm-multi-head" => TinyCaptioningData.Config(vocab) with { Attention = AttentionKind.MultiHead },
+        "lstm-learned-start" => TinyCaptioningData.Config(vocab) with { InitFromMeanRegion = false },
+        _ => TinyCaptioningData.Config(vocab),
+    };
+
+    private static void Close(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double error = (expected.cpu() - actual.cpu()).abs().max().item<float>();
+        Assert.True(error < Tolerance, $"{what}: differs by {error:g3}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Decoders))]
+    public void Prepare_and_two_steps_in_onnx_runtime_equal_torchsharp_with_beams_sharing_each_images_memory(string kind)
+    {
+        using var model = data.RandomModel(seed: 5, config: v => Config(kind, v));
+        var network = model.Network;
+        var decoder = (AttentionDecoder)network.Decoder;
+        using var onnx = new OnnxCaptionSteps(network);
+        foreach (int images in new[] { 1, 5 })
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            torch.manual_seed(images);
+            var regions = randn(images, network.Encoder.GridHeight * network.Encoder.GridWidth, network.Encoder.FeatureDim);
+            var expected = decoder.Start(regions);
+            var actual = (CaptionDecoderState)onnx.Start(regions);
+            Close(expected.H, actual.H, "h₀");
+            if (expected.C is not null) Close(expected.C, actual.C!, "c₀");
+            Close(expected.Memory.Values, actual.Memory.Values, "memory values");
+            Close(expected.Memory.Keys, actual.Memory.Keys, "memory keys");
+
+            // Three beams per image, as beam search lays rows out: consecutive rows of an image share its memory.
+            var rows = arange(images).repeat_interleave(3);
+            IDecoderState torchState = expected.Select(rows), onnxState = actual.Select(rows);
+            Assert.Equal(3, ((CaptionDecoderState)onnxState).Memory.RowsPerItem);
+            for (int step = 0; step < 2; step++)
+            {
+                var tokens = randint(0, model.Vocabulary.Count, [images * 3], dtype: ScalarType.Int64);
+                var t = decoder.DecodeStep(tokens, torchState);
+                var o = onnx.DecodeStep(tokens, onnxState);
+                Close(t.LogProbs, o.LogProbs, $"log-probabilities at step {step}");
+                Close(t.Attention!, o.Attention!, $"α at step {step}");
+                Close(((CaptionDecoderState)t.State).H, ((CaptionDecoderState)o.State).H, $"h at step {step}");
+                if (expected.C is not null) Close(((CaptionDecoderState)t.State).C!, ((CaptionDecoderState)o.State).C!, $"c at step {step}");
+                (torchState, onnxState) = (t.State, o.State);
+            }
+        }
+    }
+
+    public static TheoryData<string> Encoders => ["small-cnn", "mobilenet", "resnet18"];
+
+    [Theory]
+    [MemberData(nameof(Encoders))]
+    public void Encoders_export_to_the_regions_torchsharp_computes_at_batch_1_and_5(string kind)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(2);
+        nn.Module<Tensor, Tensor> module = kind switch
+        {
+            "small-cnn" => new SmallCnnEncoder(new SmallCnnConfig(32, [8, 16, 16])),
+            "mobilenet" => new MobileNetV1(0.25, 64),
+            _ => new ResNetEncoder(18, 64),
+        };
+        using var noGrad = no_grad();
+        // Batch norm with statistics far from 0/1, so a wrong epsilon, order or padding shows.
+        foreach (var (name, buffer) in module.named_buffers())
+            if (name.EndsWith("running_mean", StringComparison.Ordinal)) buffer.copy_(randn_like(buffer) * 0.2);
+            else if (name.EndsWith("running_var", StringComparison.Ordinal)) buffer.copy_(rand_like(buffer) + 0.5);
+        module.eval();
+        var encoder = (IImageEncoder)module;
+        int size = kind == "small-cnn" ? 32 : 64;
+        var graph = new OnnxGraph("encoder");
+        graph.Output(EncoderOnnx.AddRegions(graph, graph.Input("images", OnnxGraph.ElementType.Float, "batch", 3, size, size), encoder),
+            "regions", OnnxGraph.ElementType.Float, "batch", encoder.GridHeight * encoder.GridWidth, encoder.FeatureDim);
+        using var session = new OnnxSession(Google.Protobuf.MessageExtensions.ToByteArray(graph.Model("test")), kind);
+        foreach (int batch in new[] { 1, 5 })
+        {
+            var images = randn(batch, 3, size, size);
+            var expected = encoder.Encode(images);
+            var actual = session.Run(images, "regions")[0];
+            Assert.Equal(expected.shape, actual.shape);
+            double error = (expected - actual).abs().max().item<float>() / expected.abs().max().item<float>();
+            Assert.True(error < Tolerance, $"{kind}, batch {batch}: {error:g3} of the largest value");
+        }
+        module.Dispose();
+    }
+
+    [Fact]
+    public void An_exported_folder_captions_as_the_library_does_greedy_and_beam()
+    {
+        using var dir = new TempDirectory();
+        using var model = data.RandomModel(seed: 9);
+        var manifest = CaptionerOnnxExport.Export(model, dir.Path);
+        Assert.Equal(["h", "c"], manifest.State);
+        Assert.Equal(model.Vocabulary.Tokens, manifest.Vocabulary);
+        Assert.Equal(model.Config.MaxLength - 1, manifest.MaxLength);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(manifest, CaptionerOnnxExport.Json),
+            System.Text.Json.JsonSerializer.Serialize(CaptionerOnnxExport.ReadManifest(dir.Path), CaptionerOnnxExport.Json));
+        var photos = data.Dataset.Split("test").Images.Take(5).Select(i => i.ImagePath).ToArray();
+
+        using var scope = NewDisposeScope();
+        var pixels = stack(photos.Select(model.LoadImage).ToArray());
+        using var encoder = new OnnxSession(File.ReadAllBytes(dir.File(manifest.Files.Encoder)), "encoder.onnx");
+        var regions = encoder.Run(pixels, CaptionerOnnx.Regions)[0];
+        Close(model.Network.EncodeImages(pixels), regions, "regions");
+
+        using var steps = OnnxCaptionSteps.FromFolder(dir.Path);
+        foreach (int beam in new[] { 1, 3 })
+        {
+            var options = new Spotlight.Decoding.DecodeOptions(BeamSize: beam, MaxLength: manifest.MaxLength, BlockedTokens: manifest.NeverGenerate);
+            var expected = model.Network.GenerateFromRegions(regions, options);
+            var initial = steps.Start(regions);
+            var actual = beam == 1
+                ? Spotlight.Decoding.Greedy.Decode(steps.DecodeStep, initial, photos.Length, options).Select(h => (IReadOnlyList<Spotlight.Decoding.Hypothesis>)[h]).ToList()
+                : Spotlight.Decoding.BeamSearch.Decode(steps.DecodeStep, initial, photos.Length, options);
+            for (int i = 0; i < photos.Length; i++)
+            {
+                Assert.Equal(expected[i][0].Tokens, actual[i][0].Tokens);
+                Assert.True(Math.Abs(expected[i][0].LogProb - actual[i][0].LogProb) < Tolerance, $"beam {beam}, photo {i}: log-probability {expected[i][0].LogProb} vs {actual[i][0].LogProb}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_decoder_runtime_switch_gives_the_same_captions_scores_and_maps()
+    {
+        using var model = data.RandomModel(seed: 4);
+        var photos = data.Dataset.Split("test").Images.Take(4).Select(i => i.ImagePath).ToArray();
+        foreach (var options in new[] { new CaptionOptions(Beam: 1), new CaptionOptions(Beam: 3, Alternatives: 2) })
+        {
+            model.Network.DecoderRuntime = InferenceRuntime.LibTorch;
+            var expected = model.CaptionFiles(photos, options);
+            model.Network.DecoderRuntime = InferenceRuntime.OnnxRuntime;
+            var actual = model.CaptionFiles(photos, options);
+            for (int i = 0; i < photos.Length; i++)
+            {
+                Assert.Equal(expected[i].Tokens, actual[i].Tokens);
+                Assert.Equal(expected[i].Alternatives.Select(a => a.Caption), actual[i].Alternatives.Select(a => a.Caption));
+                Assert.True(Math.Abs(expected[i].LogProb - actual[i].LogProb) < Tolerance);
+                for (int t = 0; t < expected[i].Tokens.Count; t++)
+                    Assert.True(expected[i].Attention.Weights[t].Zip(actual[i].Attention.Weights[t]).All(p => Math.Abs(p.First - p.Second) < Tolerance));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_transformer_captioner_is_refused_in_one_line_and_nothing_is_written()
+    {
+        using var dir = new TempDirectory();
+        using var model = data.RandomModel(config: v => TinyCaptioningData.TransformerConfig(v));
+        var e = Assert.Throws<SpotlightException>(() => CaptionerOnnxExport.Export(model, dir.File("out")));
+        Assert.Contains("Transformer", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void Corrupt_truncated_swapped_or_mismatched_files_give_one_line_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        using var model = data.RandomModel(seed: 9);
+        var manifest = CaptionerOnnxExport.Export(model, dir.File("good"));
+        var step = File.ReadAllBytes(Path.Combine(dir.File("good"), "step.onnx"));
+
+        string Refusal(string name, Action<string> spoil)
+        {
+            var folder = dir.File(name);
+            Directory.CreateDirectory(folder);
+            foreach (var f in Directory.GetFiles(dir.File("good"))) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+            spoil(folder);
+            var e = Assert.Throws<SpotlightException>(() => OnnxCaptionSteps.FromFolder(folder).Dispose());
+            Assert.DoesNotContain('\n', e.Message);
+            Assert.Contains(folder, e.Message);
+            return e.Message;
+        }
+
+        Assert.Contains("truncated or corrupt", Refusal("truncated", f => File.WriteAllBytes(Path.Combine(f, "step.onnx"), step[..(step.Length / 2)])));
+        Assert.Contains("empty", Refusal("empty", f => File.WriteAllBytes(Path.Combine(f, "step.onnx"), [])));
+        Assert.Contains("expected tokens", Refusal("swapped", f => File.Copy(Path.Combine(f, "prepare.onnx"), Path.Combine(f, "step.onnx"), overwrite: true)));
+        Assert.Contains("not found", Refusal("no-manifest", f => File.Delete(Path.Combine(f, "captioner.json"))));
+        Assert.Contains("not a valid captioner manifest", Refusal("bad-manifest", f => File.WriteAllText(Path.Combine(f, "captioner.json"), "{\"format\": ")));
+
+        // Regions of the wrong size reach ONNX Runtime, which refuses them: one line naming the graph.
+        using var steps = OnnxCaptionSteps.FromFolder(dir.File("good"));
+        using var wrong = randn(2, model.Network.Encoder.GridHeight * model.Network.Encoder.GridWidth, model.Network.Encoder.FeatureDim + 1);
+        var error = Assert.Throws<SpotlightException>(() => steps.Start(wrong));
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("prepare.onnx", error.Message);
+    }
+}

@@ -1,0 +1,45 @@
+using Spotlight.Captioning;
+using Spotlight.Tests.Captioning;
+using Spotlight.Tests.Vision;
+
+namespace Spotlight.Tests.Onnx;
+
+/// <summary><c>spotlight export onnx</c> and <c>caption --decoder-runtime onnx</c> as a user runs them.</summary>
+[Collection("Console")]
+public class ExportOnnxCommandTests
+{
+    [Fact]
+    public void Export_writes_the_three_graphs_and_the_manifest_and_onnx_decoding_prints_the_same_captions()
+    {
+        using var data = new TinyCaptioningData();
+        using var dir = new TempDirectory();
+        using (var model = data.RandomModel(seed: 6)) model.Save(dir.File("m.spotlight"));
+
+        var (code, output, error) = CliHarness.Run("export", "onnx", dir.File("m.spotlight"), "--out", dir.File("onnx"));
+        Assert.True(code == 0, error);
+        foreach (var file in new[] { "encoder.onnx", "prepare.onnx", "step.onnx", "captioner.json" })
+        {
+            Assert.Contains($"wrote {Path.Combine(dir.File("onnx"), file)}", output);
+            Assert.True(new FileInfo(Path.Combine(dir.File("onnx"), file)).Length > 0, file);
+        }
+        Assert.Equal("lstm", CaptionerOnnxExport.ReadManifest(dir.File("onnx")).Decoder);
+
+        var photos = data.Dataset.Split("test").Images.Take(3).Select(i => i.ImagePath).ToArray();
+        var libtorch = CliHarness.Run(["caption", dir.File("m.spotlight"), .. photos, "--beam", "3"]);
+        var onnx = CliHarness.Run(["caption", dir.File("m.spotlight"), .. photos, "--beam", "3", "--decoder-runtime", "onnx"]);
+        Assert.True(onnx.Code == 0, onnx.Err);
+        Assert.Equal(libtorch.Out, onnx.Out);
+        Assert.Equal(3, onnx.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void Exporting_a_missing_model_gives_one_line_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = CliHarness.Run("export", "onnx", dir.File("absent.spotlight"), "--out", dir.File("onnx"));
+        Assert.NotEqual(0, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("absent.spotlight", error);
+        Assert.False(Directory.Exists(dir.File("onnx")));
+    }
+}
