@@ -12,6 +12,7 @@ public sealed class CaptionModelBackend : ICaptionBackend, IDisposable
     public CaptionModelBackend(CaptionModel model, string path)
     {
         this.model = model;
+        model.Network.DecoderRuntime = InferenceRuntime.OnnxRuntime;   // a served model's weights never change: the faster engine
         var checksum = SafeTensors.ReadHeader(path).Metadata.GetValueOrDefault(SpotlightChecksum.Key) ?? "";
         var fileName = Path.GetFileName(path);
         var encoder = model.Network.Encoder;

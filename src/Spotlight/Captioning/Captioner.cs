@@ -48,9 +48,12 @@ public sealed class Captioner : nn.Module
     public InferenceRuntime EncoderRuntime { get; set; } = InferenceRuntime.OnnxRuntime;
 
     /// <summary>
-    /// Which engine runs a recurrent decoder's steps when captioning (training always uses libtorch). libtorch by default;
-    /// ONNX Runtime runs the decoder's <see cref="CaptionerOnnx"/> export, exported on first use from the weights then
-    /// loaded, with the same search. A Transformer decoder and a decoder off the CPU always use libtorch.
+    /// Which engine runs a recurrent decoder's steps when captioning (training's forward passes always use libtorch).
+    /// libtorch by default; ONNX Runtime runs the decoder's <see cref="CaptionerOnnx"/> export with the same search,
+    /// 1.6–3x faster here (bench onnx-decoder). The export is made on first use from the weights then loaded and made
+    /// again after <see cref="train"/>; set it only where the weights no longer change between decodes otherwise (the
+    /// CLI's caption, eval and serve do; self-critical training samples and learns in eval mode, so it keeps libtorch).
+    /// A Transformer decoder and a decoder off the CPU always use libtorch.
     /// </summary>
     public InferenceRuntime DecoderRuntime { get; set; } = InferenceRuntime.LibTorch;
 
@@ -92,10 +95,19 @@ public sealed class Captioner : nn.Module
     }
 
     /// <summary>A pretrained encoder always runs in eval mode: its BatchNorm statistics stay the ImageNet ones.</summary>
+    /// <remarks>
+    /// Also drops the ONNX Runtime copy of the decoder: switching modes is what training does around validation, and the
+    /// copy holds the weights of when it was exported, so the next decode exports the current ones.
+    /// </remarks>
     public override void train(bool on = true)
     {
         base.train(on);
         if (Config.Pretrained is not null) encoder.eval();
+        lock (runtimeGate)
+        {
+            onnxSteps?.Dispose();
+            onnxSteps = null;
+        }
     }
 
     /// <summary>Captions a batch of preprocessed images in one batched search (beam 1 = greedy).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using static TorchSharp.torch;
 
 namespace Spotlight.Onnx;
@@ -57,19 +58,24 @@ public sealed class OnnxSession : IDisposable
             throw new SpotlightException($"{Source}: has no output '{name}' (it has {string.Join(", ", session.OutputNames)})");
         foreach (var name in session.InputNames.Where(n => !inputs.Any(i => i.Name == n)))
             throw new SpotlightException($"{Source}: input '{name}' was not given");
+        // Inputs are read in place from the tensors' memory (kept alive and contiguous here until the run ends);
+        // outputs are copied once, straight into new tensors' memory.
+        var held = inputs.Select(i => Contiguous(i.Value)).ToList();
         var values = new List<OrtValue>(inputs.Count);
         try
         {
-            foreach (var (_, value) in inputs) values.Add(ToOrt(value));
+            foreach (var t in held)
+                values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    t.dtype == ScalarType.Int64 ? TensorElementType.Int64 : TensorElementType.Float, t.shape, Address(t), t.NumberOfElements * t.ElementSize));
             using var runOptions = new RunOptions();
             using var results = session.Run(runOptions, [.. inputs.Select(i => i.Name)], values, outputs);
             var tensors = new Tensor[outputs.Length];
             for (int i = 0; i < outputs.Length; i++)
             {
                 var info = results[i].GetTensorTypeAndShape();
-                tensors[i] = info.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64
-                    ? tensor(results[i].GetTensorDataAsSpan<long>().ToArray(), info.Shape)
-                    : tensor(results[i].GetTensorDataAsSpan<float>().ToArray(), info.Shape);
+                var type = info.ElementDataType == TensorElementType.Int64 ? ScalarType.Int64 : ScalarType.Float32;
+                tensors[i] = empty(info.Shape, type);
+                results[i].GetTensorMutableRawData().CopyTo(tensors[i].bytes);
             }
             return tensors;
         }
@@ -80,15 +86,25 @@ public sealed class OnnxSession : IDisposable
         finally
         {
             foreach (var v in values) v.Dispose();
+            for (int i = 0; i < held.Count; i++)
+                if (!ReferenceEquals(held[i], inputs[i].Value)) held[i].Dispose();
         }
     }
 
-    private static OrtValue ToOrt(Tensor value)
+    /// <summary>Where a contiguous CPU tensor's data lies: libtorch's memory, which does not move while the tensor lives.</summary>
+    private static unsafe IntPtr Address(Tensor t)
     {
-        var x = value.cpu().contiguous();
-        if (x.dtype == ScalarType.Int64) return OrtValue.CreateTensorValueFromMemory(x.data<long>().ToArray(), x.shape);
-        using var f = x.to_type(ScalarType.Float32);
-        return OrtValue.CreateTensorValueFromMemory(f.data<float>().ToArray(), f.shape);
+        fixed (byte* data = t.bytes) return (IntPtr)data;
+    }
+
+    /// <summary>A contiguous CPU float32 or int64 tensor with the same values (the tensor itself when it already is one).</summary>
+    private static Tensor Contiguous(Tensor value)
+    {
+        var type = value.dtype == ScalarType.Int64 ? ScalarType.Int64 : ScalarType.Float32;
+        if (value.device_type == TorchSharp.DeviceType.CPU && value.dtype == type && value.is_contiguous()) return value;
+        var copy = empty(value.shape, type).DetachFromDisposeScope();   // disposed by Run
+        copy.copy_(value);
+        return copy;
     }
 
     public void Dispose() => session.Dispose();

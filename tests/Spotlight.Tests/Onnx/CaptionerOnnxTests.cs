@@ -172,6 +172,24 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
     }
 
     [Fact]
+    public void After_a_switch_to_training_and_back_the_onnx_decoder_uses_the_new_weights()
+    {
+        using var model = data.RandomModel(seed: 4);
+        var photos = data.Dataset.Split("test").Images.Take(3).Select(i => i.ImagePath).ToArray();
+        model.Network.DecoderRuntime = InferenceRuntime.OnnxRuntime;
+        var before = model.CaptionFiles(photos, new CaptionOptions(Beam: 1));
+        model.Network.train();
+        using (no_grad())
+            foreach (var p in ((nn.Module)model.Network.Decoder).parameters()) p.mul_(-1.5);   // a different decoder
+        model.Network.eval();
+        var onnx = model.CaptionFiles(photos, new CaptionOptions(Beam: 1));
+        model.Network.DecoderRuntime = InferenceRuntime.LibTorch;
+        var libtorch = model.CaptionFiles(photos, new CaptionOptions(Beam: 1));
+        Assert.Equal(libtorch.Select(r => r.Caption), onnx.Select(r => r.Caption));
+        Assert.NotEqual(before.Select(r => r.Caption), onnx.Select(r => r.Caption));
+    }
+
+    [Fact]
     public void A_transformer_captioner_is_refused_in_one_line_and_nothing_is_written()
     {
         using var dir = new TempDirectory();

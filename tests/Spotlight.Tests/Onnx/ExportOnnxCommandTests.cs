@@ -25,7 +25,7 @@ public class ExportOnnxCommandTests
         Assert.Equal("lstm", CaptionerOnnxExport.ReadManifest(dir.File("onnx")).Decoder);
 
         var photos = data.Dataset.Split("test").Images.Take(3).Select(i => i.ImagePath).ToArray();
-        var libtorch = CliHarness.Run(["caption", dir.File("m.spotlight"), .. photos, "--beam", "3"]);
+        var libtorch = CliHarness.Run(["caption", dir.File("m.spotlight"), .. photos, "--beam", "3", "--decoder-runtime", "libtorch"]);
         var onnx = CliHarness.Run(["caption", dir.File("m.spotlight"), .. photos, "--beam", "3", "--decoder-runtime", "onnx"]);
         Assert.True(onnx.Code == 0, onnx.Err);
         Assert.Equal(libtorch.Out, onnx.Out);

@@ -8,7 +8,7 @@ namespace Spotlight.Tests.Server;
 /// <summary>
 /// One tiny untrained captioner saved to a .spotlight file and loaded back as the servers' backend, the synthetic
 /// 32 px test images as uploaded bytes, and reference captions computed without any server: one file at a time
-/// through <see cref="CaptionModel.CaptionFiles"/>, the CLI's path. Made once, before any server thread exists.
+/// through <see cref="CaptionModel.CaptionFiles"/> with the decoder in ONNX Runtime, the CLI's path. Made once, before any server thread exists.
 /// </summary>
 public sealed class ServerFixture : IDisposable
 {
@@ -34,6 +34,7 @@ public sealed class ServerFixture : IDisposable
         ImagePaths = data.Dataset.Split("test").Images.Select(i => i.ImagePath).ToList();
         Images = ImagePaths.Select(File.ReadAllBytes).ToList();
         Model = CaptionModel.Load(ModelPath);
+        Model.Network.DecoderRuntime = InferenceRuntime.OnnxRuntime;   // as `spotlight caption` and the server decode
         foreach (var options in new[] { Greedy, Beam3, Short })
             for (int i = 0; i < ImagePaths.Count; i++)
                 references[(i, options)] = Model.CaptionFiles([ImagePaths[i]], options)[0];
