@@ -96,13 +96,15 @@ public sealed class Captioner : nn.Module
 
     /// <summary>A pretrained encoder always runs in eval mode: its BatchNorm statistics stay the ImageNet ones.</summary>
     /// <remarks>
-    /// Also drops the ONNX Runtime copy of the decoder: switching modes is what training does around validation, and the
-    /// copy holds the weights of when it was exported, so the next decode exports the current ones.
+    /// Training mode also drops the ONNX Runtime copy of the decoder: it holds the weights of when it was exported, and
+    /// training changes them, so the next decode after it exports the current ones. (eval() keeps it: captioning calls
+    /// it before every batch.)
     /// </remarks>
     public override void train(bool on = true)
     {
         base.train(on);
         if (Config.Pretrained is not null) encoder.eval();
+        if (!on) return;
         lock (runtimeGate)
         {
             onnxSteps?.Dispose();
