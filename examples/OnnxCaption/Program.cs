@@ -23,7 +23,8 @@ try
     var vocabulary = m.GetProperty("vocabulary").EnumerateArray().Select(t => t.GetString()!).ToArray();
     int start = m.GetProperty("tokens").GetProperty("start").GetInt32(), end = m.GetProperty("tokens").GetProperty("end").GetInt32();
     var never = m.GetProperty("never_generate").EnumerateArray().Select(t => t.GetInt32()).ToArray();
-    var state = m.GetProperty("state").EnumerateArray().Select(s => s.GetString()!).ToArray();   // ["h", "c"] for an LSTM
+    var state = m.GetProperty("state").EnumerateArray().Select(s => s.GetString()!).ToArray();     // carried: ["h", "c"] for an LSTM, caches for a Transformer
+    var memoryNames = m.GetProperty("memory").EnumerateArray().Select(s => s.GetString()!).ToArray();  // made once per image
     int maxLength = m.GetProperty("max_length").GetInt32();
 
     using var encoder = new InferenceSession(Path.Combine(folder, files.GetProperty("encoder").GetString()!));
@@ -35,7 +36,7 @@ try
         [.. prep.GetProperty("mean").EnumerateArray().Select(v => v.GetSingle())], [.. prep.GetProperty("std").EnumerateArray().Select(v => v.GetSingle())]);
     using var regions = encoder.Run([NamedOnnxValue.CreateFromTensor("images", pixels)]);
     using var prepared = prepare.Run([NamedOnnxValue.CreateFromTensor("regions", regions.First().AsTensor<float>())]);
-    var memory = prepared.Where(o => o.Name is "values" or "keys").Select(o => NamedOnnxValue.CreateFromTensor(o.Name, o.AsTensor<float>())).ToList();
+    var memory = memoryNames.Select(name => NamedOnnxValue.CreateFromTensor(name, prepared.First(o => o.Name == name).AsTensor<float>())).ToList();
     var carried = state.ToDictionary(s => s, s => prepared.First(o => o.Name == s).AsTensor<float>().Clone());
 
     long token = start;

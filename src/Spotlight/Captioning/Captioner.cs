@@ -48,20 +48,19 @@ public sealed class Captioner : nn.Module
     public InferenceRuntime EncoderRuntime { get; set; } = InferenceRuntime.OnnxRuntime;
 
     /// <summary>
-    /// Which engine runs a recurrent decoder's steps when captioning (training's forward passes always use libtorch).
+    /// Which engine runs the decoder's steps when captioning (training's forward passes always use libtorch).
     /// libtorch by default; ONNX Runtime runs the decoder's <see cref="CaptionerOnnx"/> export with the same search,
     /// 1.6–3x faster here (bench onnx-decoder). The export is made on first use from the weights then loaded and made
     /// again after <see cref="train"/>; set it only where the weights no longer change between decodes otherwise (the
     /// CLI's caption, eval and serve do; self-critical training samples and learns in eval mode, so it keeps libtorch).
-    /// A Transformer decoder and a decoder off the CPU always use libtorch.
+    /// A decoder off the CPU always uses libtorch.
     /// </summary>
     public InferenceRuntime DecoderRuntime { get; set; } = InferenceRuntime.LibTorch;
 
     /// <summary>The start state and step the searches use: the decoder itself, or its ONNX Runtime copy.</summary>
     private ICaptionStepper Stepper()
     {
-        if (DecoderRuntime != InferenceRuntime.OnnxRuntime || Config.Cell == DecoderCellKind.Transformer
-            || decoder.parameters().First().device.type != DeviceType.CPU) return Decoder;
+        if (DecoderRuntime != InferenceRuntime.OnnxRuntime || decoder.parameters().First().device.type != DeviceType.CPU) return Decoder;
         lock (runtimeGate) return onnxSteps ??= new OnnxCaptionSteps(this);
     }
 

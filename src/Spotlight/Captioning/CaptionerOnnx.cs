@@ -6,22 +6,37 @@ using ElementType = Spotlight.Onnx.OnnxGraph.ElementType;
 namespace Spotlight.Captioning;
 
 /// <summary>
-/// A recurrent captioner (<see cref="AttentionDecoder"/>) as three ONNX graphs that any ONNX Runtime can run, with the
-/// search left to the caller (as Spotlight's own batched greedy and beam search do):
+/// A captioner as three ONNX graphs that any ONNX Runtime can run, with the search left to the caller (as Spotlight's
+/// own batched greedy and beam search do):
 /// <list type="bullet">
 /// <item><c>encoder</c>: images (images, 3, S, S), preprocessed as the sidecar says → regions (images, n, featureDim).</item>
-/// <item><c>prepare</c>: regions → h (images, decoderDim), c (LSTM only), and the attention memory values/keys
-/// (images, n, *) that every step reads and never changes.</item>
-/// <item><c>step</c>: tokens (rows) int64, h, c (rows, decoderDim), values, keys → log_probs (rows, vocab), h_next,
-/// c_next, alpha (rows, n). rows = images × k: the k consecutive rows of an image (its beams) share its memory.</item>
+/// <item><c>prepare</c>: regions → the carried state's first value per image (<see cref="StateNames"/>) and the
+/// memory that every step reads and never changes (<see cref="MemoryNames"/>, (images, n, ·) value/key pairs).</item>
+/// <item><c>step</c>: tokens (rows) int64, the state (rows, …), the memory → log_probs (rows, vocab), each state
+/// value's next one (its name + <c>_next</c>), alpha (rows, n). rows = images × k: the k consecutive rows of an image
+/// (its beams) share its memory.</item>
 /// </list>
-/// Each forward reads as <see cref="AttentionDecoder.Step"/> does in eval mode (no dropout); tests hold every output
-/// to TorchSharp's within 1e-4.
+/// Recurrent decoders carry h (and c); a Transformer carries each layer's self-attention keys and values
+/// (rows, heads, t, headDim), empty at the start, and the step's position is t. Each graph reads as the decoder's own
+/// step does in eval mode (no dropout); tests hold every output to TorchSharp's within 1e-4.
 /// </summary>
-public static class CaptionerOnnx
+public static partial class CaptionerOnnx
 {
     public const string Images = "images", Regions = "regions", Tokens = "tokens", H = "h", C = "c", Values = "values", Keys = "keys";
-    public const string LogProbs = "log_probs", HNext = "h_next", CNext = "c_next", Alpha = "alpha";
+    public const string LogProbs = "log_probs", Alpha = "alpha", Next = "_next";
+
+    /// <summary>The state values step carries from row to row, in order.</summary>
+    public static string[] StateNames(CaptionerConfig config) => config.Cell switch
+    {
+        DecoderCellKind.Lstm => [H, C],
+        DecoderCellKind.Gru => [H],
+        _ => [.. Enumerable.Range(0, config.TransformerSizes.Layers).SelectMany(i => new[] { $"past_keys_{i}", $"past_values_{i}" })],
+    };
+
+    /// <summary>The memory prepare makes once per image, as (values, keys) pairs: one pair, or one per Transformer layer.</summary>
+    public static string[] MemoryNames(CaptionerConfig config) => config.Cell == DecoderCellKind.Transformer
+        ? [.. Enumerable.Range(0, config.TransformerSizes.Layers).SelectMany(i => new[] { $"memory_values_{i}", $"memory_keys_{i}" })]
+        : [Values, Keys];
 
     public static ModelProto Encoder(Captioner network)
     {
@@ -35,7 +50,8 @@ public static class CaptionerOnnx
 
     public static ModelProto Prepare(Captioner network)
     {
-        var (config, weights) = Recurrent(network);
+        if (network.Config.Cell == DecoderCellKind.Transformer) return PrepareTransformer(network);
+        var (config, weights) = (network.Config, ((nn.Module)network.Decoder).state_dict());
         int featureDim = network.Encoder.FeatureDim, n = Grid(network);
         var graph = new OnnxGraph("spotlight_captioner_prepare");
         var regions = graph.Input(Regions, ElementType.Float, "images", n, featureDim);
@@ -59,7 +75,8 @@ public static class CaptionerOnnx
 
     public static ModelProto Step(Captioner network)
     {
-        var (config, weights) = Recurrent(network);
+        if (network.Config.Cell == DecoderCellKind.Transformer) return StepTransformer(network);
+        var (config, weights) = (network.Config, ((nn.Module)network.Decoder).state_dict());
         int n = Grid(network), d = config.DecoderDim;
         var graph = new OnnxGraph("spotlight_captioner_step");
         var tokens = graph.Input(Tokens, ElementType.Int64, "rows");
@@ -76,8 +93,8 @@ public static class CaptionerOnnx
         var logits = graph.Linear(hNext, "output", weights["output.weight"], weights["output.bias"]);
 
         graph.Output(graph.Node("LogSoftmax", [logits], OnnxGraph.IntAttribute("axis", 1)), LogProbs, ElementType.Float, "rows", config.VocabSize);
-        graph.Output(hNext, HNext, ElementType.Float, "rows", d);
-        if (cNext is not null) graph.Output(cNext, CNext, ElementType.Float, "rows", d);
+        graph.Output(hNext, H + Next, ElementType.Float, "rows", d);
+        if (cNext is not null) graph.Output(cNext, C + Next, ElementType.Float, "rows", d);
         graph.Output(alpha, Alpha, ElementType.Float, "rows", n);
         return graph.Model("one word for every row: previous tokens and state, the image's memory → log-probabilities, next state, attention");
     }
@@ -86,11 +103,10 @@ public static class CaptionerOnnx
     private static (string Context, string Alpha) Attend(OnnxGraph graph, CaptionerConfig config, IReadOnlyDictionary<string, Tensor> weights,
         string h, string values, string keys)
     {
-        var images = graph.Node("Shape", [values], OnnxGraph.IntAttribute("start", 0), OnnxGraph.IntAttribute("end", 1));
-        string Grouped(string rows, long size) =>                                             // (rows, size) → (images, k, size)
-            graph.Node("Reshape", [rows, graph.Node("Concat", [images, graph.Ints(-1, size)], OnnxGraph.IntAttribute("axis", 0))]);
+        var images = ImageCount(graph, values);
+        string Grouped(string rows, long size) => CaptionerOnnx.Grouped(graph, images, rows, size);
         string Unsqueeze(string x, long axis) => graph.Node("Unsqueeze", [x, graph.Ints(axis)]);
-        string Rows(string grouped) => graph.Node("Flatten", [grouped], OnnxGraph.IntAttribute("axis", 2));   // (images, k, x) → (rows, x)
+        string Rows(string grouped) => CaptionerOnnx.Rows(graph, grouped);
 
         switch (config.Attention)
         {
@@ -114,19 +130,42 @@ public static class CaptionerOnnx
             }
             default:
             {
-                int heads = config.Heads, dim = config.DecoderDim, headDim = dim / heads;
-                string Split(string x, params long[] perm) =>                                  // (images, t, dim) → heads
-                    graph.Node("Transpose", [graph.Node("Reshape", [x, graph.Ints(0, 0, heads, headDim)])], OnnxGraph.IntsAttribute("perm", perm));
-                var query = Grouped(graph.Linear(h, "attention.queryProj", weights["attentionModule.queryProj.weight"], weights["attentionModule.queryProj.bias"]), dim);
-                var scores = graph.Node("Div", [graph.Node("MatMul", [Split(query, 0, 2, 1, 3), Split(keys, 0, 2, 3, 1)]), graph.Scalar(MathF.Sqrt(headDim))]);   // (images, heads, k, n)
-                var weightsPerHead = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));
-                var perHead = graph.Node("MatMul", [weightsPerHead, Split(values, 0, 2, 1, 3)]);                                 // (images, heads, k, headDim)
-                var merged = graph.Node("Reshape", [graph.Node("Transpose", [perHead], OnnxGraph.IntsAttribute("perm", 0, 2, 1, 3)), graph.Ints(0, 0, dim)]);
-                var context = graph.Linear(merged, "attention.outProj", weights["attentionModule.outProj.weight"], weights["attentionModule.outProj.bias"]);
-                var alpha = graph.Node("ReduceMean", [weightsPerHead], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0));
+                var query = Grouped(graph.Linear(h, "attention.queryProj", weights["attentionModule.queryProj.weight"], weights["attentionModule.queryProj.bias"]), config.DecoderDim);
+                var (context, alpha) = CrossAttend(graph, weights, "attentionModule", "attention", query, values, keys, config.Heads, config.DecoderDim);
                 return (Rows(context), Rows(alpha));
             }
         }
+    }
+
+    /// <summary>[images], the first dimension of a memory tensor.</summary>
+    private static string ImageCount(OnnxGraph graph, string memory) =>
+        graph.Node("Shape", [memory], OnnxGraph.IntAttribute("start", 0), OnnxGraph.IntAttribute("end", 1));
+
+    /// <summary>(rows, size) → (images, k, size): an image's k consecutive rows are its queries.</summary>
+    private static string Grouped(OnnxGraph graph, string images, string rows, long size) =>
+        graph.Node("Reshape", [rows, graph.Node("Concat", [images, graph.Ints(-1, size)], OnnxGraph.IntAttribute("axis", 0))]);
+
+    /// <summary>(images, k, x) → (rows, x).</summary>
+    private static string Rows(OnnxGraph graph, string grouped) => graph.Node("Flatten", [grouped], OnnxGraph.IntAttribute("axis", 2));
+
+    /// <summary>
+    /// Multi-head attention of grouped queries (images, k, dim) over each image's projected memory values and keys
+    /// (images, n, dim), as <see cref="Attention.MultiHeadAttention.Attend"/>: → context after W^O (images, k, dim) and
+    /// the weights averaged over heads (images, k, n).
+    /// </summary>
+    private static (string Context, string Alpha) CrossAttend(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string module, string name,
+        string query, string values, string keys, int heads, int dim)
+    {
+        int headDim = dim / heads;
+        string Split(string x, params long[] perm) =>                                  // (images, t, dim) → heads
+            graph.Node("Transpose", [graph.Node("Reshape", [x, graph.Ints(0, 0, heads, headDim)])], OnnxGraph.IntsAttribute("perm", perm));
+        var scores = graph.Node("Div", [graph.Node("MatMul", [Split(query, 0, 2, 1, 3), Split(keys, 0, 2, 3, 1)]), graph.Scalar(MathF.Sqrt(headDim))]);   // (images, heads, k, n)
+        var perHeadWeights = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));
+        var perHead = graph.Node("MatMul", [perHeadWeights, Split(values, 0, 2, 1, 3)]);                                   // (images, heads, k, headDim)
+        var merged = graph.Node("Reshape", [graph.Node("Transpose", [perHead], OnnxGraph.IntsAttribute("perm", 0, 2, 1, 3)), graph.Ints(0, 0, dim)]);
+        var context = graph.Linear(merged, $"{name}.outProj", weights[$"{module}.outProj.weight"], weights[$"{module}.outProj.bias"]);
+        var alpha = graph.Node("ReduceMean", [perHeadWeights], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0));
+        return (context, alpha);
     }
 
     /// <summary>PyTorch's LSTMCell: gates i, f, g, o from x W_ihᵀ + b_ih + h W_hhᵀ + b_hh.</summary>
@@ -152,11 +191,4 @@ public static class CaptionerOnnx
     }
 
     private static int Grid(Captioner network) => network.Encoder.GridHeight * network.Encoder.GridWidth;
-
-    private static (CaptionerConfig Config, IReadOnlyDictionary<string, Tensor> Weights) Recurrent(Captioner network)
-    {
-        if (network.Config.Cell == DecoderCellKind.Transformer)
-            throw new SpotlightException("ONNX export: the Transformer captioner's decoder is not exported yet (LSTM and GRU captioners are)");
-        return (network.Config, ((nn.Module)network.Decoder).state_dict());
-    }
 }

@@ -18,13 +18,14 @@ public sealed record CaptionerOnnxTokens(int Pad, int Start, int End, int Unknow
 
 /// <summary>
 /// <c>captioner.json</c>, beside the ONNX files: everything a consumer needs besides ONNX Runtime — the graphs'
-/// names, the preprocessing, the grid, the vocabulary, the special tokens, the tokens never to generate, the state
-/// tensors that step carries, and the longest caption.
+/// names, the preprocessing, the grid, the vocabulary, the special tokens, the tokens never to generate, the longest
+/// caption, the state tensors that step carries (input NAME, output NAME_next; prepare gives the first per image) and
+/// the memory tensors that prepare makes and step reads unchanged ((values, keys) pairs).
 /// </summary>
 public sealed record CaptionerOnnxManifest(
     string Format, int Version, string Decoder, string Attention, CaptionerOnnxFiles Files,
     CaptionerOnnxPreprocessing Preprocessing, int GridHeight, int GridWidth, IReadOnlyList<string> Vocabulary,
-    CaptionerOnnxTokens Tokens, int[] NeverGenerate, int MaxLength, string[] State, int Opset, string Producer)
+    CaptionerOnnxTokens Tokens, int[] NeverGenerate, int MaxLength, string[] State, string[] Memory, int Opset, string Producer)
 {
     public const string FormatName = "spotlight-onnx-captioner";
 }
@@ -69,7 +70,7 @@ public static class CaptionerOnnxExport
             new CaptionerOnnxTokens(Vocabulary.Pad, Vocabulary.Start, Vocabulary.End, Vocabulary.Unknown),
             [Vocabulary.Pad, Vocabulary.Start, Vocabulary.Unknown],
             model.Config.MaxLength - 1,
-            model.Config.Cell == DecoderCellKind.Lstm ? [CaptionerOnnx.H, CaptionerOnnx.C] : [CaptionerOnnx.H],
+            CaptionerOnnx.StateNames(model.Config), CaptionerOnnx.MemoryNames(model.Config),
             Onnx.OnnxGraph.Opset,
             $"Spotlight {Runtime.RuntimeInfo.VersionOf(typeof(CaptionerOnnxExport).Assembly)}");
         AtomicFile.WriteAllText(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, Json));
@@ -93,8 +94,8 @@ public static class CaptionerOnnxExport
         if (manifest is null || manifest.Format != CaptionerOnnxManifest.FormatName)
             throw new SpotlightException($"{path}: not a {CaptionerOnnxManifest.FormatName} manifest");
         if (manifest.Version != 1) throw new SpotlightException($"{path}: manifest version {manifest.Version} is newer than this Spotlight reads (1)");
-        if (manifest.Files is null || manifest.State is null || manifest.Vocabulary is null)
-            throw new SpotlightException($"{path}: the manifest lacks files, state or vocabulary");
+        if (manifest.Files is null || manifest.State is null || manifest.Memory is null || manifest.Vocabulary is null)
+            throw new SpotlightException($"{path}: the manifest lacks files, state, memory or vocabulary");
         return manifest;
     }
 }

@@ -7,21 +7,22 @@ using static TorchSharp.torch;
 namespace Spotlight.Captioning;
 
 /// <summary>
-/// A recurrent captioner's decoder run by ONNX Runtime: its <see cref="CaptionerOnnx"/> prepare and step graphs,
-/// exported once from the network's current weights (later changes are not seen) or read from an exported folder.
-/// The searches stay Spotlight's (<see cref="Greedy"/>, <see cref="BeamSearch"/>, <see cref="Sampler"/>), so
-/// captions, scores and maps are the libtorch decoder's to within float rounding (tests hold them to 1e-4).
+/// A captioner's decoder run by ONNX Runtime: its <see cref="CaptionerOnnx"/> prepare and step graphs, exported once
+/// from the network's current weights (later changes are not seen) or read from an exported folder. The searches stay
+/// Spotlight's (<see cref="Greedy"/>, <see cref="BeamSearch"/>, <see cref="Sampler"/>), so captions, scores and maps
+/// are the libtorch decoder's to within float rounding (tests hold them to 1e-4).
 /// </summary>
 public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
 {
     private readonly OnnxSession prepare;
     private readonly OnnxSession step;
-    private readonly bool lstm;
+    private readonly string[] state;    // carried row to row: h, c or each layer's self-attention cache
+    private readonly string[] memory;   // prepared once per image, as (values, keys) pairs
 
     public OnnxCaptionSteps(Captioner network, int? threads = null)
         : this(CaptionerOnnx.Prepare(network).ToByteArray(), "captioner prepare graph (ONNX export)",
                CaptionerOnnx.Step(network).ToByteArray(), "captioner step graph (ONNX export)",
-               network.Config.Cell == DecoderCellKind.Lstm, threads)
+               CaptionerOnnx.StateNames(network.Config), CaptionerOnnx.MemoryNames(network.Config), threads)
     {
     }
 
@@ -30,12 +31,13 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
     {
         var manifest = CaptionerOnnxExport.ReadManifest(folder);
         string prepare = Path.Combine(folder, manifest.Files.Prepare), step = Path.Combine(folder, manifest.Files.Step);
-        return new OnnxCaptionSteps(ReadBytes(prepare), prepare, ReadBytes(step), step, manifest.State.Contains(CaptionerOnnx.C), threads);
+        return new OnnxCaptionSteps(ReadBytes(prepare), prepare, ReadBytes(step), step, manifest.State, manifest.Memory, threads);
     }
 
-    private OnnxCaptionSteps(byte[] prepareModel, string prepareSource, byte[] stepModel, string stepSource, bool lstm, int? threads)
+    private OnnxCaptionSteps(byte[] prepareModel, string prepareSource, byte[] stepModel, string stepSource, string[] state, string[] memory, int? threads)
     {
-        this.lstm = lstm;
+        if (memory.Length == 0 || memory.Length % 2 != 0) throw new SpotlightException($"{stepSource}: the memory must be (values, keys) pairs, got {memory.Length} names");
+        (this.state, this.memory) = (state, memory);
         prepare = new OnnxSession(prepareModel, prepareSource, threads);
         try
         {
@@ -46,12 +48,10 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
             prepare.Dispose();
             throw;
         }
-        string[] state = lstm ? [CaptionerOnnx.H, CaptionerOnnx.C] : [CaptionerOnnx.H];
         try
         {
-            Require(prepare, [CaptionerOnnx.Regions], [.. state, CaptionerOnnx.Values, CaptionerOnnx.Keys]);
-            Require(step, [CaptionerOnnx.Tokens, .. state, CaptionerOnnx.Values, CaptionerOnnx.Keys],
-                [CaptionerOnnx.LogProbs, .. state.Select(s => s + "_next"), CaptionerOnnx.Alpha]);
+            Require(prepare, [CaptionerOnnx.Regions], [.. state, .. memory]);
+            Require(step, [CaptionerOnnx.Tokens, .. state, .. memory], [CaptionerOnnx.LogProbs, .. state.Select(s => s + CaptionerOnnx.Next), CaptionerOnnx.Alpha]);
         }
         catch
         {
@@ -71,28 +71,26 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
 
     public IDecoderState Start(Tensor regions)
     {
-        var outputs = prepare.Run([(CaptionerOnnx.Regions, regions)],
-            lstm ? [CaptionerOnnx.H, CaptionerOnnx.C, CaptionerOnnx.Values, CaptionerOnnx.Keys] : [CaptionerOnnx.H, CaptionerOnnx.Values, CaptionerOnnx.Keys]);
+        var outputs = prepare.Run([(CaptionerOnnx.Regions, regions)], [.. state, .. memory]);
         var device = regions.device;
-        return lstm
-            ? new CaptionDecoderState(outputs[0].to(device), outputs[1].to(device), new AttentionMemory(outputs[2].to(device), outputs[3].to(device), null))
-            : new CaptionDecoderState(outputs[0].to(device), null, new AttentionMemory(outputs[1].to(device), outputs[2].to(device), null));
+        var moved = outputs.Select(t => t.to(device)).ToArray();
+        return new OnnxDecoderState(moved[..state.Length],
+            [.. Enumerable.Range(0, memory.Length / 2).Select(p => new AttentionMemory(moved[state.Length + 2 * p], moved[state.Length + 2 * p + 1], null))]);
     }
 
-    public StepOutput DecodeStep(Tensor tokens, IDecoderState state)
+    public StepOutput DecodeStep(Tensor tokens, IDecoderState decoderState)
     {
-        var current = (CaptionDecoderState)state;
-        var inputs = new List<(string, Tensor)>
+        var current = (OnnxDecoderState)decoderState;
+        var inputs = new List<(string, Tensor)> { (CaptionerOnnx.Tokens, tokens) };
+        inputs.AddRange(state.Zip(current.Carried));
+        for (int p = 0; p < current.Memories.Length; p++)
         {
-            (CaptionerOnnx.Tokens, tokens), (CaptionerOnnx.H, current.H),
-            (CaptionerOnnx.Values, current.Memory.Values), (CaptionerOnnx.Keys, current.Memory.Keys),
-        };
-        if (lstm) inputs.Add((CaptionerOnnx.C, current.C!));
-        var outputs = step.Run(inputs, lstm
-            ? [CaptionerOnnx.LogProbs, CaptionerOnnx.HNext, CaptionerOnnx.CNext, CaptionerOnnx.Alpha]
-            : [CaptionerOnnx.LogProbs, CaptionerOnnx.HNext, CaptionerOnnx.Alpha]);
-        var device = current.H.device;
-        var next = new CaptionDecoderState(outputs[1].to(device), lstm ? outputs[2].to(device) : null, current.Memory);
+            inputs.Add((memory[2 * p], current.Memories[p].Values));
+            inputs.Add((memory[2 * p + 1], current.Memories[p].Keys));
+        }
+        var outputs = step.Run(inputs, [CaptionerOnnx.LogProbs, .. state.Select(s => s + CaptionerOnnx.Next), CaptionerOnnx.Alpha]);
+        var device = tokens.device;
+        var next = new OnnxDecoderState([.. outputs[1..^1].Select(t => t.to(device))], current.Memories);
         return new StepOutput(outputs[0].to(device), next, outputs[^1].to(device));
     }
 
@@ -101,6 +99,18 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
     public void Dispose()
     {
         prepare.Dispose();
-        step.Dispose();
+        step?.Dispose();
     }
+}
+
+/// <summary>
+/// The state of a decode in ONNX Runtime: the carried tensors, one row per row (h, c, or self-attention caches), and
+/// the memories, kept once per image for all its beams (<see cref="AttentionMemory.Select"/>).
+/// </summary>
+public sealed record OnnxDecoderState(Tensor[] Carried, AttentionMemory[] Memories) : IDecoderState
+{
+    public IDecoderState Select(Tensor rowIndices) =>
+        new OnnxDecoderState([.. Carried.Select(t => t.index_select(0, rowIndices))], [.. Memories.Select(m => m.Select(rowIndices))]);
+
+    public IEnumerable<Tensor> Tensors => Carried.Concat(Memories.SelectMany(m => new[] { m.Values, m.Keys }));
 }

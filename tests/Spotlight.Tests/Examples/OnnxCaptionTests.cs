@@ -14,12 +14,15 @@ public class OnnxCaptionTests(TinyCaptioningData data)
     private static (int Code, string Out, string Err) Run(params string[] args) =>
         CaptionFromCodeTests.RunProgram(CaptionFromCodeTests.ExampleProgram("OnnxCaption"), args);
 
-    [Fact]
-    public void The_example_prints_the_libraries_greedy_caption_and_where_each_word_looked()
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("transformer")]
+    public void The_example_prints_the_libraries_greedy_caption_and_where_each_word_looked(string decoder)
     {
         using var dir = new TempDirectory();
         var options = TinyCaptioningData.Options with { Epochs = 1 };
-        var trained = new CaptionTrainer(data.Dataset, TinyCaptioningData.Config(), options).Train(dir.File("m.spotlight"));
+        var config = decoder == "lstm" ? TinyCaptioningData.Config() : TinyCaptioningData.TransformerConfig();
+        var trained = new CaptionTrainer(data.Dataset, config, options).Train(dir.File("m.spotlight"));
         using var model = CaptionModel.Load(trained.BestModelPath);
         CaptionerOnnxExport.Export(model, dir.File("onnx"));
 

@@ -19,13 +19,19 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Decoders => ["lstm-additive", "gru-scaled-dot", "lstm-multi-head", "lstm-learned-start"];
+    public static TheoryData<string> Decoders =>
+        ["lstm-additive", "gru-scaled-dot", "lstm-multi-head", "lstm-learned-start", "transformer", "transformer-encoder-learned-untied"];
 
     private static CaptionerConfig Config(string kind, int vocab) => kind switch
     {
         "gru-scaled-dot" => TinyCaptioningData.Config(vocab) with { Cell = DecoderCellKind.Gru, Attention = AttentionKind.ScaledDot },
         "lstm-multi-head" => TinyCaptioningData.Config(vocab) with { Attention = AttentionKind.MultiHead },
         "lstm-learned-start" => TinyCaptioningData.Config(vocab) with { InitFromMeanRegion = false },
+        "transformer" => TinyCaptioningData.TransformerConfig(vocab),
+        "transformer-encoder-learned-untied" => TinyCaptioningData.TransformerConfig(vocab) with
+        {
+            Transformer = TransformerCaptionConfig.Tiny with { EncoderLayers = 2, Positions = Spotlight.Transformer.PositionKind.Learned, TieEmbeddings = false },
+        },
         _ => TinyCaptioningData.Config(vocab),
     };
 
@@ -38,11 +44,11 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
 
     [Theory]
     [MemberData(nameof(Decoders))]
-    public void Prepare_and_two_steps_in_onnx_runtime_equal_torchsharp_with_beams_sharing_each_images_memory(string kind)
+    public void Prepare_and_three_steps_in_onnx_runtime_equal_torchsharp_with_beams_sharing_each_images_memory(string kind)
     {
         using var model = data.RandomModel(seed: 5, config: v => Config(kind, v));
         var network = model.Network;
-        var decoder = (AttentionDecoder)network.Decoder;
+        var decoder = network.Decoder;
         using var onnx = new OnnxCaptionSteps(network);
         foreach (int images in new[] { 1, 5 })
         {
@@ -50,27 +56,28 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
             using var noGrad = no_grad();
             torch.manual_seed(images);
             var regions = randn(images, network.Encoder.GridHeight * network.Encoder.GridWidth, network.Encoder.FeatureDim);
-            var expected = decoder.Start(regions);
-            var actual = (CaptionDecoderState)onnx.Start(regions);
-            Close(expected.H, actual.H, "h₀");
-            if (expected.C is not null) Close(expected.C, actual.C!, "c₀");
-            Close(expected.Memory.Values, actual.Memory.Values, "memory values");
-            Close(expected.Memory.Keys, actual.Memory.Keys, "memory keys");
-
-            // Three beams per image, as beam search lays rows out: consecutive rows of an image share its memory.
-            var rows = arange(images).repeat_interleave(3);
-            IDecoderState torchState = expected.Select(rows), onnxState = actual.Select(rows);
-            Assert.Equal(3, ((CaptionDecoderState)onnxState).Memory.RowsPerItem);
-            for (int step = 0; step < 2; step++)
+            var torchInitial = decoder.Start(regions);
+            try
             {
-                var tokens = randint(0, model.Vocabulary.Count, [images * 3], dtype: ScalarType.Int64);
-                var t = decoder.DecodeStep(tokens, torchState);
-                var o = onnx.DecodeStep(tokens, onnxState);
-                Close(t.LogProbs, o.LogProbs, $"log-probabilities at step {step}");
-                Close(t.Attention!, o.Attention!, $"α at step {step}");
-                Close(((CaptionDecoderState)t.State).H, ((CaptionDecoderState)o.State).H, $"h at step {step}");
-                if (expected.C is not null) Close(((CaptionDecoderState)t.State).C!, ((CaptionDecoderState)o.State).C!, $"c at step {step}");
-                (torchState, onnxState) = (t.State, o.State);
+                // Three beams per image, as beam search lays rows out: consecutive rows of an image share its memory.
+                var rows = arange(images).repeat_interleave(3);
+                IDecoderState torchState = torchInitial.Select(rows), onnxState = onnx.Start(regions).Select(rows);
+                Assert.All(((OnnxDecoderState)onnxState).Memories, m => Assert.Equal(3, m.RowsPerItem));
+                for (int step = 0; step < 3; step++)
+                {
+                    var tokens = randint(4, model.Vocabulary.Count, [images * 3], dtype: ScalarType.Int64);
+                    var t = decoder.DecodeStep(tokens, torchState);
+                    var o = onnx.DecodeStep(tokens, onnxState);
+                    Close(t.LogProbs, o.LogProbs, $"log-probabilities at step {step}");
+                    Close(t.Attention!, o.Attention!, $"α at step {step}");
+                    // Reorder the beams within each image (as the search does when hypotheses overtake each other).
+                    var reorder = arange(images * 3).reshape(images, 3).flip(1).reshape(-1);
+                    (torchState, onnxState) = (t.State.Select(reorder), o.State.Select(reorder));
+                }
+            }
+            finally
+            {
+                decoder.Release(torchInitial);
             }
         }
     }
@@ -120,6 +127,7 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
         using var model = data.RandomModel(seed: 9);
         var manifest = CaptionerOnnxExport.Export(model, dir.Path);
         Assert.Equal(["h", "c"], manifest.State);
+        Assert.Equal(["values", "keys"], manifest.Memory);
         Assert.Equal(model.Vocabulary.Tokens, manifest.Vocabulary);
         Assert.Equal(model.Config.MaxLength - 1, manifest.MaxLength);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(manifest, CaptionerOnnxExport.Json),
@@ -149,10 +157,12 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
         }
     }
 
-    [Fact]
-    public void The_decoder_runtime_switch_gives_the_same_captions_scores_and_maps()
+    [Theory]
+    [InlineData("lstm-additive")]
+    [InlineData("transformer")]
+    public void The_decoder_runtime_switch_gives_the_same_captions_scores_and_maps(string kind)
     {
-        using var model = data.RandomModel(seed: 4);
+        using var model = data.RandomModel(seed: 4, config: v => Config(kind, v));
         var photos = data.Dataset.Split("test").Images.Take(4).Select(i => i.ImagePath).ToArray();
         foreach (var options in new[] { new CaptionOptions(Beam: 1), new CaptionOptions(Beam: 3, Alternatives: 2) })
         {
@@ -189,15 +199,43 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
         Assert.NotEqual(before.Select(r => r.Caption), onnx.Select(r => r.Caption));
     }
 
+    private sealed class UnknownEncoder : IImageEncoder
+    {
+        public Tensor Encode(Tensor images) => images;
+        public int FeatureDim => 3;
+        public int GridHeight => 1;
+        public int GridWidth => 1;
+    }
+
     [Fact]
-    public void A_transformer_captioner_is_refused_in_one_line_and_nothing_is_written()
+    public void An_encoder_the_exporter_does_not_know_is_refused_in_one_line_naming_it()
+    {
+        var graph = new OnnxGraph("encoder");
+        var e = Assert.Throws<SpotlightException>(() => EncoderOnnx.AddRegions(graph, graph.Input("images", OnnxGraph.ElementType.Float, 1, 3, 8, 8), new UnknownEncoder()));
+        Assert.Contains(nameof(UnknownEncoder), e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_transformer_captioner_exports_and_its_folder_captions_as_the_library_does()
     {
         using var dir = new TempDirectory();
-        using var model = data.RandomModel(config: v => TinyCaptioningData.TransformerConfig(v));
-        var e = Assert.Throws<SpotlightException>(() => CaptionerOnnxExport.Export(model, dir.File("out")));
-        Assert.Contains("Transformer", e.Message);
-        Assert.DoesNotContain('\n', e.Message);
-        Assert.False(Directory.Exists(dir.File("out")));
+        using var model = data.RandomModel(seed: 8, config: v => TinyCaptioningData.TransformerConfig(v));
+        var manifest = CaptionerOnnxExport.Export(model, dir.Path);
+        Assert.Equal(["past_keys_0", "past_values_0", "past_keys_1", "past_values_1"], manifest.State);
+        Assert.Equal(["memory_values_0", "memory_keys_0", "memory_values_1", "memory_keys_1"], manifest.Memory);
+        var photos = data.Dataset.Split("test").Images.Take(4).Select(i => i.ImagePath).ToArray();
+        using var scope = NewDisposeScope();
+        var regions = model.Network.EncodeImages(stack(photos.Select(model.LoadImage).ToArray()));
+        using var steps = OnnxCaptionSteps.FromFolder(dir.Path);
+        var options = new DecodeOptions(BeamSize: 3, MaxLength: manifest.MaxLength, BlockedTokens: manifest.NeverGenerate);
+        var expected = model.Network.GenerateFromRegions(regions, options);
+        var actual = BeamSearch.Decode(steps.DecodeStep, steps.Start(regions), photos.Length, options);
+        for (int i = 0; i < photos.Length; i++)
+        {
+            Assert.Equal(expected[i][0].Tokens, actual[i][0].Tokens);
+            Assert.True(Math.Abs(expected[i][0].LogProb - actual[i][0].LogProb) < Tolerance);
+        }
     }
 
     [Fact]
