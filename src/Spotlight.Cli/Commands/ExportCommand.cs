@@ -29,19 +29,30 @@ public static class ExportCommand
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB; {parse.GetValue(model)} is {new FileInfo(parse.GetValue(model)!).Length / 1e6:F1} MB)");
             return 0;
         }));
-        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight)", Arity = ArgumentArity.ZeroOrOne };
-        var onnxOut = new Option<string>("--out") { Description = "the folder to write encoder.onnx, prepare.onnx, step.onnx and captioner.json into", Required = true };
-        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, for ONNX Runtime without Spotlight.")
+        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight), or an image-encoder file from `spotlight weights import`", Arity = ArgumentArity.ZeroOrOne };
+        var onnxOut = new Option<string>("--out") { Description = "the folder to write into: encoder.onnx, prepare.onnx, step.onnx and captioner.json (a captioner), or encoder.onnx and encoder.json (an encoder)", Required = true };
+        var imageSize = new Option<int>("--image-size") { Description = "an encoder's input side in pixels (a captioner's is its own)", DefaultValueFactory = _ => 224 };
+        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, or an image encoder as encoder.onnx and encoder.json, for ONNX Runtime without Spotlight.")
         {
-            onnxModel, onnxOut,
+            onnxModel, onnxOut, imageSize,
         };
         onnx.SetAction(parse => CliRunner.Run(() =>
         {
             var source = parse.GetValue(onnxModel);
-            using var captioner = source is null ? CaptionModel.LoadPretrained() : CaptionModel.Load(source);
             var folder = parse.GetValue(onnxOut)!;
-            var manifest = CaptionerOnnxExport.Export(captioner, folder);
-            foreach (var file in new[] { manifest.Files.Encoder, manifest.Files.Prepare, manifest.Files.Step, CaptionerOnnxExport.ManifestFile })
+            string[] written;
+            if (source is not null && Spotlight.Checkpoints.ModelFile.Inspect(source).Kind == Spotlight.Vision.Encoders.EncoderWeights.Kind)
+            {
+                Spotlight.Onnx.EncoderOnnxExport.Export(source, folder, parse.GetValue(imageSize));
+                written = ["encoder.onnx", Spotlight.Onnx.EncoderOnnxExport.ManifestFile];
+            }
+            else
+            {
+                using var captioner = source is null ? CaptionModel.LoadPretrained() : CaptionModel.Load(source);
+                var manifest = CaptionerOnnxExport.Export(captioner, folder);
+                written = [manifest.Files.Encoder, manifest.Files.Prepare, manifest.Files.Step, CaptionerOnnxExport.ManifestFile];
+            }
+            foreach (var file in written)
                 Console.WriteLine($"wrote {Path.Combine(folder, file)} ({new FileInfo(Path.Combine(folder, file)).Length / 1e6:F1} MB)");
             return 0;
         }));

@@ -22,7 +22,7 @@ namespace Spotlight.Captioning;
 /// </summary>
 public static partial class CaptionerOnnx
 {
-    public const string Images = "images", Regions = "regions", Tokens = "tokens", H = "h", C = "c", Values = "values", Keys = "keys";
+    public const string Images = EncoderOnnx.Images, Regions = EncoderOnnx.Regions, Tokens = "tokens", H = "h", C = "c", Values = "values", Keys = "keys";
     public const string LogProbs = "log_probs", Alpha = "alpha", Next = "_next";
 
     /// <summary>The state values step carries from row to row, in order.</summary>
@@ -38,15 +38,8 @@ public static partial class CaptionerOnnx
         ? [.. Enumerable.Range(0, config.TransformerSizes.Layers).SelectMany(i => new[] { $"memory_values_{i}", $"memory_keys_{i}" })]
         : [Values, Keys];
 
-    public static ModelProto Encoder(Captioner network)
-    {
-        var graph = new OnnxGraph("spotlight_captioner_encoder");
-        var size = network.Config.ImageSize;
-        var images = graph.Input(Images, ElementType.Float, "images", 3, size, size);
-        var regions = EncoderOnnx.AddRegions(graph, images, network.Encoder);
-        graph.Output(regions, Regions, ElementType.Float, "images", Grid(network), network.Encoder.FeatureDim);
-        return graph.Model("images (images, 3, S, S), preprocessed as captioner.json says → regions (images, n, featureDim)");
-    }
+    public static ModelProto Encoder(Captioner network) =>
+        EncoderOnnx.Graph(network.Encoder, network.Config.ImageSize, "spotlight_captioner_encoder");
 
     public static ModelProto Prepare(Captioner network)
     {

@@ -11,6 +11,17 @@ namespace Spotlight.Onnx;
 /// </summary>
 public static class EncoderOnnx
 {
+    public const string Images = "images", Regions = "regions";
+
+    /// <summary>A graph of the encoder alone: <c>images</c> (images, 3, S, S) → <c>regions</c> (images, n, featureDim).</summary>
+    public static global::Onnx.ModelProto Graph(IImageEncoder encoder, int imageSize, string name)
+    {
+        var graph = new OnnxGraph(name);
+        var images = graph.Input(Images, OnnxGraph.ElementType.Float, "images", 3, imageSize, imageSize);
+        graph.Output(AddRegions(graph, images, encoder), Regions, OnnxGraph.ElementType.Float, "images", encoder.GridHeight * encoder.GridWidth, encoder.FeatureDim);
+        return graph.Model("images (images, 3, S, S), preprocessed as the sidecar says → regions (images, n, featureDim), row-major over the grid");
+    }
+
     /// <summary>Adds the encoder's nodes reading <paramref name="images"/>; returns the regions value.</summary>
     public static string AddRegions(OnnxGraph graph, string images, IImageEncoder encoder) => encoder switch
     {

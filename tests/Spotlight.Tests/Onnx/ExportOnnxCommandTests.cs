@@ -33,6 +33,34 @@ public class ExportOnnxCommandTests
     }
 
     [Fact]
+    public void An_encoder_file_exports_to_a_graph_that_gives_its_regions()
+    {
+        using var dir = new TempDirectory();
+        TorchSharp.torch.manual_seed(3);
+        using (var mobile = new Spotlight.Vision.Encoders.MobileNetV1(0.25, 64))
+            Spotlight.Vision.Encoders.EncoderWeights.Save(dir.File("enc.spotlight"), mobile,
+                new Spotlight.Vision.Encoders.EncoderWeights.Description("mobilenet-v1", 0.25, 0, "test"), null);
+
+        var (code, output, error) = CliHarness.Run("export", "onnx", dir.File("enc.spotlight"), "--out", dir.File("onnx"), "--image-size", "64");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("encoder.json", output);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("onnx/encoder.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("grid_height").GetInt32());
+        Assert.Equal(256, json.RootElement.GetProperty("feature_dim").GetInt32());   // 1024 × 0.25
+        var config = new Spotlight.Vision.Encoders.PretrainedEncoderConfig("mobilenet-v1", 0.25, 64);
+        using var module = config.Create();
+        Spotlight.Vision.Encoders.EncoderWeights.LoadInto(dir.File("enc.spotlight"), module, config);
+        module.eval();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var images = TorchSharp.torch.randn(3, 3, 64, 64);
+        using var session = new Spotlight.Onnx.OnnxSession(File.ReadAllBytes(dir.File("onnx/encoder.onnx")), "encoder.onnx");
+        var expected = ((Spotlight.Vision.Encoders.IImageEncoder)module).Encode(images);
+        var actual = session.Run(images, "regions")[0];
+        Assert.True((expected - actual).abs().max().item<float>() < 1e-4 * expected.abs().max().item<float>());
+    }
+
+    [Fact]
     public void Exporting_a_missing_model_gives_one_line_and_writes_nothing()
     {
         using var dir = new TempDirectory();
