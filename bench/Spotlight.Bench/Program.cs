@@ -20,6 +20,7 @@ public static class Program
             ["scst"] = () => SelfCriticalBench.Run(args.Skip(1).ToArray()),
             ["pretrained"] = () => PretrainedBench.Run(args.Skip(1).ToArray()),
             ["onnx-decoder"] = () => OnnxDecoderBench.Run(args.Skip(1).ToArray()),
+            ["encoders"] = () => EncoderEnginesBench.Run(args.Skip(1).ToArray()),
         };
         if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
         {
