@@ -124,8 +124,8 @@ public static partial class CaptionerOnnx
             default:
             {
                 var query = Grouped(graph.Linear(h, "attention.queryProj", weights["attentionModule.queryProj.weight"], weights["attentionModule.queryProj.bias"]), config.DecoderDim);
-                var (context, alpha) = CrossAttend(graph, weights, "attentionModule", "attention", query, values, keys, config.Heads, config.DecoderDim);
-                return (Rows(context), Rows(alpha));
+                var (context, perHead) = TransformerOnnx.Attend(graph, weights, "attentionModule", query, values, keys, config.Heads, config.DecoderDim);
+                return (Rows(context), Rows(graph.Node("ReduceMean", [perHead], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0))));
             }
         }
     }
@@ -140,26 +140,6 @@ public static partial class CaptionerOnnx
 
     /// <summary>(images, k, x) → (rows, x).</summary>
     private static string Rows(OnnxGraph graph, string grouped) => graph.Node("Flatten", [grouped], OnnxGraph.IntAttribute("axis", 2));
-
-    /// <summary>
-    /// Multi-head attention of grouped queries (images, k, dim) over each image's projected memory values and keys
-    /// (images, n, dim), as <see cref="Attention.MultiHeadAttention.Attend"/>: → context after W^O (images, k, dim) and
-    /// the weights averaged over heads (images, k, n).
-    /// </summary>
-    private static (string Context, string Alpha) CrossAttend(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string module, string name,
-        string query, string values, string keys, int heads, int dim)
-    {
-        int headDim = dim / heads;
-        string Split(string x, params long[] perm) =>                                  // (images, t, dim) → heads
-            graph.Node("Transpose", [graph.Node("Reshape", [x, graph.Ints(0, 0, heads, headDim)])], OnnxGraph.IntsAttribute("perm", perm));
-        var scores = graph.Node("Div", [graph.Node("MatMul", [Split(query, 0, 2, 1, 3), Split(keys, 0, 2, 3, 1)]), graph.Scalar(MathF.Sqrt(headDim))]);   // (images, heads, k, n)
-        var perHeadWeights = graph.Node("Softmax", [scores], OnnxGraph.IntAttribute("axis", -1));
-        var perHead = graph.Node("MatMul", [perHeadWeights, Split(values, 0, 2, 1, 3)]);                                   // (images, heads, k, headDim)
-        var merged = graph.Node("Reshape", [graph.Node("Transpose", [perHead], OnnxGraph.IntsAttribute("perm", 0, 2, 1, 3)), graph.Ints(0, 0, dim)]);
-        var context = graph.Linear(merged, $"{name}.outProj", weights[$"{module}.outProj.weight"], weights[$"{module}.outProj.bias"]);
-        var alpha = graph.Node("ReduceMean", [perHeadWeights], OnnxGraph.IntsAttribute("axes", 1), OnnxGraph.IntAttribute("keepdims", 0));
-        return (context, alpha);
-    }
 
     /// <summary>PyTorch's LSTMCell: gates i, f, g, o from x W_ihᵀ + b_ih + h W_hhᵀ + b_hh.</summary>
     private static (string H, string C) Lstm(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string h, string c, int d)
