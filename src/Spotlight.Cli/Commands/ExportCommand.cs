@@ -29,10 +29,10 @@ public static class ExportCommand
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB; {parse.GetValue(model)} is {new FileInfo(parse.GetValue(model)!).Length / 1e6:F1} MB)");
             return 0;
         }));
-        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight), or an image-encoder file from `spotlight weights import`", Arity = ArgumentArity.ZeroOrOne };
-        var onnxOut = new Option<string>("--out") { Description = "the folder to write into: encoder.onnx, prepare.onnx, step.onnx and captioner.json (a captioner), or encoder.onnx and encoder.json (an encoder)", Required = true };
+        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight), a Transformer translator, or an image-encoder file from `spotlight weights import`", Arity = ArgumentArity.ZeroOrOne };
+        var onnxOut = new Option<string>("--out") { Description = "the folder to write into: encoder.onnx, prepare.onnx, step.onnx and captioner.json (a captioner), encoder.onnx, step.onnx and translator.json (a translator), or encoder.onnx and encoder.json (an encoder)", Required = true };
         var imageSize = new Option<int>("--image-size") { Description = "an encoder's input side in pixels (a captioner's is its own)", DefaultValueFactory = _ => 224 };
-        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, or an image encoder as encoder.onnx and encoder.json, for ONNX Runtime without Spotlight.")
+        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, a Transformer translator (encoder, one decoding step, translator.json), or an image encoder (encoder.onnx, encoder.json), for ONNX Runtime without Spotlight.")
         {
             onnxModel, onnxOut, imageSize,
         };
@@ -41,9 +41,16 @@ public static class ExportCommand
             var source = parse.GetValue(onnxModel);
             var folder = parse.GetValue(onnxOut)!;
             string[] written;
-            if (source is not null && Spotlight.Checkpoints.ModelFile.Inspect(source).Kind == Spotlight.Vision.Encoders.EncoderWeights.Kind)
+            var kind = source is null ? CaptionModel.Kind : Spotlight.Checkpoints.ModelFile.Inspect(source).Kind;
+            if (kind == Spotlight.Translation.Translator.Kind)
             {
-                Spotlight.Onnx.EncoderOnnxExport.Export(source, folder, parse.GetValue(imageSize));
+                using var translator = Spotlight.Translation.Translator.Load(source!);
+                Spotlight.Translation.TranslatorOnnx.Export(translator, folder);
+                written = ["encoder.onnx", "step.onnx", Spotlight.Translation.TranslatorOnnx.ManifestFile];
+            }
+            else if (kind == Spotlight.Vision.Encoders.EncoderWeights.Kind)
+            {
+                Spotlight.Onnx.EncoderOnnxExport.Export(source!, folder, parse.GetValue(imageSize));
                 written = ["encoder.onnx", Spotlight.Onnx.EncoderOnnxExport.ManifestFile];
             }
             else

@@ -105,12 +105,13 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
 
 /// <summary>
 /// The state of a decode in ONNX Runtime: the carried tensors, one row per row (h, c, or self-attention caches), and
-/// the memories, kept once per image for all its beams (<see cref="AttentionMemory.Select"/>).
+/// the memories (with a translator's source mask), kept once per image or sentence for all its beams
+/// (<see cref="AttentionMemory.Select"/>).
 /// </summary>
 public sealed record OnnxDecoderState(Tensor[] Carried, AttentionMemory[] Memories) : IDecoderState
 {
     public IDecoderState Select(Tensor rowIndices) =>
         new OnnxDecoderState([.. Carried.Select(t => t.index_select(0, rowIndices))], [.. Memories.Select(m => m.Select(rowIndices))]);
 
-    public IEnumerable<Tensor> Tensors => Carried.Concat(Memories.SelectMany(m => new[] { m.Values, m.Keys }));
+    public IEnumerable<Tensor> Tensors => Carried.Concat(Memories.SelectMany(m => m.Mask is null ? new[] { m.Values, m.Keys } : [m.Values, m.Keys, m.Mask]));
 }

@@ -22,7 +22,7 @@ public sealed class OnnxGraph
 
     public GraphProto Proto => graph;
 
-    public enum ElementType { Float = TensorProto.Types.DataType.Float, Int64 = TensorProto.Types.DataType.Int64 }
+    public enum ElementType { Float = TensorProto.Types.DataType.Float, Int64 = TensorProto.Types.DataType.Int64, Bool = TensorProto.Types.DataType.Bool }
 
     /// <summary>Declares a graph input; a string dimension is a named dynamic axis (e.g. "batch").</summary>
     public string Input(string name, ElementType type, params object[] dims)
@@ -80,6 +80,13 @@ public sealed class OnnxGraph
     public string Ints(params long[] values)
     {
         using var t = tensor(values);
+        return Constant($"const_{constants++}", t);
+    }
+
+    /// <summary>An int64 scalar (0-d) constant with a generated name (Range's bounds).</summary>
+    public string Scalar64(long value)
+    {
+        using var t = tensor(value);
         return Constant($"const_{constants++}", t);
     }
 

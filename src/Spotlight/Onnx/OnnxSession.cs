@@ -49,8 +49,8 @@ public sealed class OnnxSession : IDisposable
     }
 
     /// <summary>
-    /// Runs the graph on named inputs (int64 tensors stay int64, anything else is sent as float32); returns the named
-    /// outputs as new CPU tensors of their ONNX element type. A missing input or output is one line naming it.
+    /// Runs the graph on named inputs (int64 and bool tensors keep their type, anything else is sent as float32); returns
+    /// the named outputs as new CPU tensors of their ONNX element type. A missing input or output is one line naming it.
     /// </summary>
     public Tensor[] Run(IReadOnlyList<(string Name, Tensor Value)> inputs, params string[] outputs)
     {
@@ -66,14 +66,15 @@ public sealed class OnnxSession : IDisposable
         {
             foreach (var t in held)
                 values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                    t.dtype == ScalarType.Int64 ? TensorElementType.Int64 : TensorElementType.Float, t.shape, Address(t), t.NumberOfElements * t.ElementSize));
+                    t.dtype switch { ScalarType.Int64 => TensorElementType.Int64, ScalarType.Bool => TensorElementType.Bool, _ => TensorElementType.Float },
+                    t.shape, Address(t), t.NumberOfElements * t.ElementSize));
             using var runOptions = new RunOptions();
             using var results = session.Run(runOptions, [.. inputs.Select(i => i.Name)], values, outputs);
             var tensors = new Tensor[outputs.Length];
             for (int i = 0; i < outputs.Length; i++)
             {
                 var info = results[i].GetTensorTypeAndShape();
-                var type = info.ElementDataType == TensorElementType.Int64 ? ScalarType.Int64 : ScalarType.Float32;
+                var type = info.ElementDataType switch { TensorElementType.Int64 => ScalarType.Int64, TensorElementType.Bool => ScalarType.Bool, _ => ScalarType.Float32 };
                 tensors[i] = empty(info.Shape, type);
                 results[i].GetTensorMutableRawData().CopyTo(tensors[i].bytes);
             }
@@ -97,10 +98,10 @@ public sealed class OnnxSession : IDisposable
         fixed (byte* data = t.bytes) return (IntPtr)data;
     }
 
-    /// <summary>A contiguous CPU float32 or int64 tensor with the same values (the tensor itself when it already is one).</summary>
+    /// <summary>A contiguous CPU float32, int64 or bool tensor with the same values (the tensor itself when it already is one).</summary>
     private static Tensor Contiguous(Tensor value)
     {
-        var type = value.dtype == ScalarType.Int64 ? ScalarType.Int64 : ScalarType.Float32;
+        var type = value.dtype is ScalarType.Int64 or ScalarType.Bool ? value.dtype : ScalarType.Float32;
         if (value.device_type == TorchSharp.DeviceType.CPU && value.dtype == type && value.is_contiguous()) return value;
         var copy = empty(value.shape, type).DetachFromDisposeScope();   // disposed by Run
         copy.copy_(value);

@@ -61,6 +61,17 @@ public class ExportOnnxCommandTests
     }
 
     [Fact]
+    public void A_transformer_translator_file_exports_its_encoder_step_and_manifest()
+    {
+        using var dir = new TempDirectory();
+        using (var translator = Spotlight.Tests.Translation.TranslationKit.RandomTranslator(Spotlight.Translation.TranslatorArch.Transformer))
+            translator.Save(dir.File("t.spotlight"));
+        var (code, output, error) = CliHarness.Run("export", "onnx", dir.File("t.spotlight"), "--out", dir.File("onnx"));
+        Assert.True(code == 0, error);
+        foreach (var file in new[] { "encoder.onnx", "step.onnx", "translator.json" }) Assert.Contains($"wrote {Path.Combine(dir.File("onnx"), file)}", output);
+    }
+
+    [Fact]
     public void Exporting_a_missing_model_gives_one_line_and_writes_nothing()
     {
         using var dir = new TempDirectory();
