@@ -42,7 +42,7 @@ public static class EvalCommand
             captioner.Network.DecoderRuntime = CommonOptions.ParseEncoderRuntime(parse.GetValue(decoderRuntime)!);
             var decode = decoding.Read(parse);
             if (parse.GetValue(instances) is string boxes)
-                return Pointing(PointingGame.Run(captioner, PointingGame.LoadInstances(boxes, parse.GetValue(imageRoot) ?? parse.GetValue(data)!), decode),
+                return Pointing(PointingGame.RunWithLayers(captioner, PointingGame.LoadInstances(boxes, parse.GetValue(imageRoot) ?? parse.GetValue(data)!), decode),
                     parse.GetValue(json), $"pointing game on {boxes}, beam {decode.Beam}");
             var dataset = CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imageRoot), parse.GetValue(format));
             var images = dataset.Split(parse.GetValue(split)!).Images;
@@ -68,14 +68,20 @@ public static class EvalCommand
         return command;
     }
 
-    private static int Pointing(IReadOnlyList<PointingScore> rows, bool json, string title)
+    /// <summary>
+    /// The pointing table of the captions' maps, then (a Transformer) each layer's overall row. JSON: one row per
+    /// category and maps ("average", or "layer N" with category "all").
+    /// </summary>
+    private static int Pointing(IReadOnlyList<(string Maps, IReadOnlyList<PointingScore> Scores)> runs, bool json, string title)
     {
+        var rows = runs[0].Scores;
         if (json)
         {
-            Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(rows.Select(r => new
+            var all = runs.SelectMany((run, i) => (i == 0 ? run.Scores : run.Scores.Take(1)).Select(r => new
             {
-                category = r.Category, words = r.Words, hits = r.Hits, accuracy = r.Accuracy, chance = r.Chance, absent = r.Absent,
-            })));
+                maps = run.Maps, category = r.Category, words = r.Words, hits = r.Hits, accuracy = r.Accuracy, chance = r.Chance, absent = r.Absent,
+            }));
+            Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(all));
             return 0;
         }
         string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);
@@ -85,6 +91,14 @@ public static class EvalCommand
         foreach (var r in rows)
             table.AddRow(Markup.Escape(r.Category), r.Words.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), F(r.Chance), r.Absent.ToString(CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
+        if (runs.Count > 1)
+        {
+            var layers = new Table().Title("each decoder layer's cross-attention, heads averaged (same captions)").AddColumn("maps")
+                .AddColumn(new TableColumn("words").RightAligned()).AddColumn(new TableColumn("pointing").RightAligned()).AddColumn(new TableColumn("chance").RightAligned());
+            foreach (var (maps, scores) in runs)
+                layers.AddRow(Markup.Escape(maps), scores[0].Words.ToString(CultureInfo.InvariantCulture), F(scores[0].Accuracy), F(scores[0].Chance));
+            AnsiConsole.Write(layers);
+        }
         return 0;
     }
 

@@ -242,6 +242,7 @@ public sealed class CaptionModel : IDisposable
         var ids = new long[] { Vocabulary.Start }.Concat(result.Tokens.Select(w => (long)Vocabulary.Id(w))).ToArray();
         var maps = Network.CrossAttentionMaps(regions, torch.tensor(ids).unsqueeze(0))!;        // (1, layers, heads, T, n)
         int layers = (int)maps.shape[1], heads = (int)maps.shape[2], words = result.Tokens.Count, n = (int)maps.shape[4];
+        if (words == 0) return [.. Enumerable.Range(0, layers).Select(_ => Enumerable.Range(0, heads).Select(_ => Array.Empty<float[]>()).ToArray())];   // an empty caption
         var host = maps[0].narrow(2, 0, words).contiguous().data<float>().ToArray();           // one copy: [layer][head][word][region]
         return [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => Enumerable.Range(0, words)
             .Select(t => host.AsSpan(((l * heads + h) * words + t) * n, n).ToArray()).ToArray()).ToArray())];

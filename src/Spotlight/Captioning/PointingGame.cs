@@ -167,10 +167,32 @@ public static class PointingGame
     }
 
     /// <summary>Captions the photos with the model (batched beam search) and plays the game.</summary>
-    public static IReadOnlyList<PointingScore> Run(CaptionModel model, IReadOnlyList<BoxedPhoto> photos, CaptionOptions options)
+    public static IReadOnlyList<PointingScore> Run(CaptionModel model, IReadOnlyList<BoxedPhoto> photos, CaptionOptions options) =>
+        RunWithLayers(model, photos, options)[0].Scores;
+
+    /// <summary>
+    /// The game with the captions' maps ("average": what decoding returns) and, for a Transformer, with each decoder
+    /// layer's cross-attention averaged over its heads ("layer 1" …, for the same captions): where in the stack the
+    /// attention points at what a word names.
+    /// </summary>
+    public static IReadOnlyList<(string Maps, IReadOnlyList<PointingScore> Scores)> RunWithLayers(CaptionModel model, IReadOnlyList<BoxedPhoto> photos, CaptionOptions options)
     {
         var results = model.CaptionFiles([.. photos.Select(p => p.Path)], options);
         int size = model.Preprocessing.Size;
-        return Score(photos.Select((p, i) => (results[i].Tokens, results[i].Attention, ToInput(p, model.Preprocessing), size)));
+        var boxes = photos.Select(p => ToInput(p, model.Preprocessing)).ToList();
+        var runs = new List<(string, IReadOnlyList<PointingScore>)> { ("average", Score(photos.Select((p, i) => (results[i].Tokens, results[i].Attention, boxes[i], size)))) };
+        if (model.Config.Cell != DecoderCellKind.Transformer) return runs;
+        var layerMaps = photos.Select((p, i) => model.LayerMaps(p.Path, results[i])!).ToList();   // [photo][layer][head][word][region]
+        for (int layer = 0; layer < model.Config.TransformerSizes.Layers; layer++)
+        {
+            int l = layer;
+            runs.Add(($"layer {layer + 1}", Score(photos.Select((p, i) => (results[i].Tokens, HeadAverage(layerMaps[i][l], results[i].Attention), boxes[i], size)))));
+        }
+        return runs;
     }
+
+    // [head][word][region] → one map per word, the heads' mean, on the caption's grid.
+    private static AttentionMaps HeadAverage(float[][][] heads, AttentionMaps like) =>
+        new(like.GridHeight, like.GridWidth, [.. Enumerable.Range(0, heads[0].Length).Select(t =>
+            Enumerable.Range(0, heads[0][t].Length).Select(r => heads.Average(h => h[t][r])).Select(v => (float)v).ToArray())]);
 }

@@ -1,6 +1,7 @@
 using Spotlight.Captioning;
 using Spotlight.Tests.Vision;
 using Spotlight.Vision;
+using Spotlight.Vision.Encoders;
 
 namespace Spotlight.Tests.Captioning;
 
@@ -55,5 +56,44 @@ public class PointingGameTests
         var path = dir.Write("instances.json", System.Text.Encoding.UTF8.GetBytes("{\"images\": []}"));
         var e = Assert.Throws<SpotlightException>(() => PointingGame.LoadInstances(path, dir.Path));
         Assert.StartsWith($"{path}: not a COCO instances file", e.Message);
+    }
+}
+
+/// <summary>The pointing game of a Transformer per decoder layer, on photos with boxes under the words it writes.</summary>
+[Collection(TinyCaptioningCollection.Name)]
+public class PointingGameLayerTests(TinyCaptioningData data)
+{
+    private CaptionModel Model(int layers)
+    {
+        TorchSharp.torch.manual_seed(12);
+        var vocabulary = Spotlight.Text.Vocabulary.Build([["dog", "man", "woman"], ["puppy", "people", "boy"]], 1);   // every word names a box
+        var config = TinyCaptioningData.TransformerConfig(vocabulary.Count) with { Transformer = TransformerCaptionConfig.Tiny with { Layers = layers } };
+        var network = new Captioner(config);
+        network.eval();
+        return new CaptionModel(network, vocabulary, new ImagePreprocessing(32));
+    }
+
+    private IReadOnlyList<BoxedPhoto> Photos() => [.. data.Dataset.Split("test").Images.Select(i => new BoxedPhoto(i.ImagePath, 32, 32,
+        [new GroundTruthObject("dog", 0, 0, 16, 16), new GroundTruthObject("person", 12, 12, 20, 20)]))];
+
+    [Fact]
+    public void With_one_decoder_layer_its_row_equals_the_captions_maps()
+    {
+        using var model = Model(layers: 1);
+        var runs = PointingGame.RunWithLayers(model, Photos(), new CaptionOptions(Beam: 2) { MinLength = 6 });
+        Assert.Equal(["average", "layer 1"], runs.Select(r => r.Maps));
+        Assert.True(runs[0].Scores[0].Words > 0, "the random captioner named no dog or person: " + string.Join(" | ", model.CaptionFiles([.. Photos().Select(p => p.Path)], new CaptionOptions(Beam: 2) { MinLength = 6 }).Select(r => r.Caption)));
+        Assert.Equal(runs[0].Scores.Select(s => (s.Category, s.Words, s.Hits)), runs[1].Scores.Select(s => (s.Category, s.Words, s.Hits)));
+    }
+
+    [Fact]
+    public void Each_layer_scores_the_same_words_and_an_lstm_has_only_the_average()
+    {
+        using var model = Model(layers: 2);
+        var runs = PointingGame.RunWithLayers(model, Photos(), new CaptionOptions(Beam: 2) { MinLength = 6 });
+        Assert.Equal(["average", "layer 1", "layer 2"], runs.Select(r => r.Maps));
+        Assert.All(runs, r => Assert.Equal(runs[0].Scores[0].Words, r.Scores[0].Words));
+        using var lstm = data.RandomModel();
+        Assert.Single(PointingGame.RunWithLayers(lstm, Photos(), new CaptionOptions(Beam: 2)));
     }
 }
