@@ -92,4 +92,27 @@ public class PretrainedCaptionerTests
         using var model = CaptionModel.LoadPretrained();
         Assert.Equal(model.Caption(Samples[0], new CaptionOptions(Beam: 3)).Caption, output.Split('\n')[0]);
     }
+
+    [Fact]
+    public void Without_the_resnet_package_beside_the_program_loading_says_which_package_to_restore_in_one_line()
+    {
+        // The example's build output, linked file by file into a folder without DnnImageModels/: a program whose build
+        // did not get the package's ONNX files.
+        var built = Path.GetDirectoryName(Spotlight.Tests.Examples.CaptionFromCodeTests.ExampleProgram("CaptionFromCode"))!;
+        using var dir = new TempDirectory();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(built).Where(e => Path.GetFileName(e) != "DnnImageModels"))
+        {
+            var target = Path.Combine(dir.Path, Path.GetFileName(entry));
+            // The program's own files are copied (the host takes the program's folder from the real path of its dll).
+            if (Path.GetFileName(entry).StartsWith("CaptionFromCode.", StringComparison.Ordinal)) File.Copy(entry, target);
+            else File.CreateSymbolicLink(target, entry);
+        }
+
+        var (code, _, error) = Spotlight.Tests.Examples.CaptionFromCodeTests.RunProgram(Path.Combine(dir.Path, "CaptionFromCode.dll"), Samples[0]);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(CntkResNet18.PackageId, line);
+        Assert.Contains(Path.Combine(dir.Path, CntkResNet18.RelativePath), line);
+    }
 }
