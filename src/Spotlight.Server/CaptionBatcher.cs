@@ -126,12 +126,12 @@ public sealed class CaptionBatcher : IDisposable
         try
         {
             var key = batch[0].Key;
-            var results = Decode(batch.Select(j => j.Chw).ToList(), batch.Select(j => j.Source).ToList(), key);
+            var (results, layers) = Decode(batch.Select(j => j.Chw).ToList(), batch.Select(j => j.Source).ToList(), key);
             var decode = Stopwatch.GetElapsedTime(started);
             (lastBatchSize, lastBatchEnded) = (batch.Count, Stopwatch.GetTimestamp());
             metrics.ObserveBatch(batch.Count, decode.TotalSeconds);
             for (int i = 0; i < batch.Count; i++)
-                batch[i].Complete(new BatchedCaption(results[i], Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), decode, batch.Count));
+                batch[i].Complete(new BatchedCaption(results[i], Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), decode, batch.Count, layers?[i]));
         }
         catch (Exception e)
         {
@@ -141,14 +141,15 @@ public sealed class CaptionBatcher : IDisposable
         }
     }
 
-    private IReadOnlyList<CaptionResult> Decode(IReadOnlyList<float[]> images, IReadOnlyList<string> sources, BatchKey key)
+    private (IReadOnlyList<CaptionResult> Results, IReadOnlyList<float[][][][]?>? Layers) Decode(IReadOnlyList<float[]> images, IReadOnlyList<string> sources, BatchKey key)
     {
         int size = backend.Info.Preprocessing.Size, plane = 3 * size * size;
         var data = new float[images.Count * plane];
         for (int i = 0; i < images.Count; i++) images[i].CopyTo(data, i * plane);
         using var scope = torch.NewDisposeScope();
         var tensor = torch.tensor(data, [images.Count, 3, size, size]);                // (batch, 3, S, S)
-        return backend.Caption(tensor, sources, key.Options with { BatchSize = images.Count });
+        var results = backend.Caption(tensor, sources, key.Options with { BatchSize = images.Count });
+        return (results, key.LayerMaps ? backend.LayerMaps(tensor, results) : null);
     }
 
     /// <summary>One decode of a blank image, so the first real request does not pay for libtorch's start-up.</summary>

@@ -4,7 +4,7 @@ using Spotlight.Captioning;
 namespace Spotlight.Server;
 
 /// <summary>A caption and where its time went: waiting for a batch, and the batch's decode.</summary>
-public sealed record BatchedCaption(CaptionResult Result, TimeSpan Queue, TimeSpan Decode, int BatchSize);
+public sealed record BatchedCaption(CaptionResult Result, TimeSpan Queue, TimeSpan Decode, int BatchSize, float[][][][]? Layers = null);
 
 /// <summary>One image waiting for the model thread. Completed there; awaited by its request.</summary>
 internal sealed class CaptionJob(float[] chw, BatchKey key, string source, CancellationToken cancel)

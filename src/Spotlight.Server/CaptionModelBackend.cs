@@ -31,5 +31,8 @@ public sealed class CaptionModelBackend : ICaptionBackend, IDisposable
     public IReadOnlyList<CaptionResult> Caption(Tensor images, IReadOnlyList<string> sources, CaptionOptions options) =>
         model.CaptionTensors(images, sources, options);
 
+    public IReadOnlyList<float[][][][]?> LayerMaps(Tensor images, IReadOnlyList<CaptionResult> results) =>
+        [.. results.Select((r, i) => model.LayerMaps(images[i], r))];
+
     public void Dispose() => model.Dispose();
 }

@@ -11,11 +11,11 @@ namespace Spotlight.Server;
 /// range (beam 0, top_p 1.5, alternatives above the beam, …) is a 422 <c>bad-decoding-parameter</c>. Each names the
 /// parameter, what was given and what is allowed.
 /// </summary>
-public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int Alternatives, bool ListAlternatives)
+public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int Alternatives, bool ListAlternatives, bool LayerMaps = false)
 {
     public static readonly IReadOnlyList<string> Names =
     [
-        "beam", "max_length", "attention", "alternatives", "min_length", "no_repeat_ngram", "repetition_penalty",
+        "beam", "max_length", "attention", "layer_maps", "alternatives", "min_length", "no_repeat_ngram", "repetition_penalty",
         "length_penalty", "length_alpha", "sample", "temperature", "top_k", "top_p", "seed",
     ];
 
@@ -31,7 +31,7 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
     /// Requests with equal settings can share a batch; attention is only a view of the same decode. A sampled request
     /// never shares one: its draws would depend on the other images in the batch, and a seed must give one answer.
     /// </summary>
-    public BatchKey Key => new(Decoding, Solo);
+    public BatchKey Key => new(Decoding, Solo, LayerMaps);
 
     public static CaptionQuery Parse(IQueryCollection query, ServerOptions limits)
     {
@@ -70,7 +70,7 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
         };
         try { decoding.Validate(); }
         catch (SpotlightException e) { throw OutOfRange(e.Message); }
-        return new CaptionQuery(decoding.Beam, maxLength, attention, alternatives, query.ContainsKey("alternatives"))
+        return new CaptionQuery(decoding.Beam, maxLength, attention, alternatives, query.ContainsKey("alternatives"), Bool(query, "layer_maps") ?? false)
         {
             Decoding = decoding,
             Solo = sample ? Interlocked.Increment(ref soloRequests) : 0,
@@ -132,4 +132,5 @@ public sealed record CaptionQuery(int Beam, int? MaxLength, bool Attention, int 
 /// <summary>The settings a batch shares: one batched search runs with one set of decoding options.</summary>
 /// <param name="Options">the decoding settings</param>
 /// <param name="Solo">0, or a number of its own for a request that must not share its batch</param>
-public readonly record struct BatchKey(CaptionOptions Options, long Solo);
+/// <param name="LayerMaps">whether the batch also computes each Transformer layer's and head's maps</param>
+public readonly record struct BatchKey(CaptionOptions Options, long Solo, bool LayerMaps = false);

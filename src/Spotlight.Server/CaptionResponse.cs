@@ -12,7 +12,11 @@ public sealed record CaptionResponse(
     CaptionSettings Settings,
     CaptionTimings Timings,
     AttentionPayload? Attention,
-    IReadOnlyList<AlternativePayload>? Alternatives);
+    IReadOnlyList<AlternativePayload>? Alternatives)
+{
+    /// <summary>With layer_maps=true and a Transformer captioner: each layer's and head's map per word, [layer][head][word][region].</summary>
+    public float[][][][]? Layers { get; init; }
+}
 
 /// <summary>What the header said about the uploaded image.</summary>
 public sealed record ImageSummary(string Format, int Width, int Height, long Bytes);

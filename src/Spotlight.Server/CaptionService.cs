@@ -50,7 +50,10 @@ public sealed class CaptionService(
             CaptionSettings.Of(query.Decoding),
             new CaptionTimings(caption.Queue.TotalMilliseconds, caption.Decode.TotalMilliseconds, total.TotalMilliseconds, caption.BatchSize),
             query.Attention ? new AttentionPayload(r.Attention.GridHeight, r.Attention.GridWidth, r.Attention.Weights) : null,
-            query.ListAlternatives ? r.Alternatives.Select(a => new AlternativePayload(a.Caption, a.LogProb, a.Score)).ToList() : null);
+            query.ListAlternatives ? r.Alternatives.Select(a => new AlternativePayload(a.Caption, a.LogProb, a.Score)).ToList() : null)
+        {
+            Layers = caption.Layers,
+        };
     }
 
     /// <summary>429 with a Retry-After guessed from the work ahead: queued requests over batch size × mean batch time.</summary>

@@ -19,4 +19,11 @@ public interface ICaptionBackend
 
     /// <summary>Captions a batch of preprocessed images (batch, 3, S, S) in one batched search.</summary>
     IReadOnlyList<CaptionResult> Caption(Tensor images, IReadOnlyList<string> sources, CaptionOptions options);
+
+    /// <summary>
+    /// A Transformer's cross-attention per layer and head for each caption ([layer][head][word][region]), null per
+    /// image where the model has one map per word (a recurrent decoder). Called on the model thread after
+    /// <see cref="Caption"/>.
+    /// </summary>
+    IReadOnlyList<float[][][][]?> LayerMaps(Tensor images, IReadOnlyList<CaptionResult> results) => new float[][][][]?[results.Count];
 }

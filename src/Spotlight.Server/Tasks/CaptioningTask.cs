@@ -103,6 +103,7 @@ public sealed class CaptioningTask : ServedTask
             ServerOpenApi.Integer("beam", $"Beam width (1 = greedy). Default {options.DefaultBeam}.", 1, options.MaxBeam),
             ServerOpenApi.Integer("max_length", "Most words to generate. Default: the model's own limit.", 1, options.MaxLength),
             ServerOpenApi.Boolean("attention", "Include the per-token attention maps (grid_height × grid_width weights per token)."),
+            ServerOpenApi.Boolean("layer_maps", "With a Transformer captioner: also each decoder layer's and head's cross-attention per word (\"layers\": [layer][head][word][region]); their mean is the attention map. Null for a recurrent captioner."),
             ServerOpenApi.Integer("alternatives", "List this many beam hypotheses (at most beam), or samples with sample=true, with their scores.", 1, options.MaxBeam),
             ServerOpenApi.Integer("min_length", "Block <end> before this many words. Default 0.", 0, options.MaxLength),
             ServerOpenApi.Integer("no_repeat_ngram", "Never repeat an n-gram of this size (0 = off).", 0, 10),

@@ -7,6 +7,7 @@ const SIZE = 384;                 // canvas side in pixels (the stage is square,
 let card = null;                  // GET /v1/model
 let answer = null;                // the last POST /v1/captions answer
 let pinned = -1;                  // the clicked word, kept while the pointer wanders
+let transformer = false;          // the model has per-layer, per-head cross-attention to show
 
 // Inferno-like colour stops (dark purple → red → yellow), interpolated linearly.
 const STOPS = [[0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164]];
@@ -40,8 +41,8 @@ function drawHeat(index) {
   document.querySelectorAll(".word").forEach((w) => w.classList.toggle("active", Number(w.dataset.index) === index));
   canvas.dataset.token = String(index);
   if (!answer || !answer.attention || index < 0) return;
-  const { grid_height: gh, grid_width: gw, weights } = answer.attention;
-  const row = weights[index];
+  const { grid_height: gh, grid_width: gw } = answer.attention;
+  const row = mapOf(index);
   if (!row) return;
   const max = Math.max(...row), min = Math.min(...row), span = max - min || 1;
   const values = upsample(row.map((w) => (w - min) / span), gh, gw, SIZE);
@@ -51,6 +52,31 @@ function drawHeat(index) {
     image.data.set([r, g, b, Math.round(255 * (0.05 + 0.6 * values[i]))], i * 4);
   }
   ctx.putImageData(image, 0, 0);
+}
+
+// The map of word `index` the "maps" choice asks for: the caption's own (layers and heads averaged), one layer's
+// heads averaged, or one head of one layer ([layer][head][word][region] in answer.layers).
+function mapOf(index) {
+  const choice = $("maps").value;
+  if (!answer.layers || !choice || choice === "average") return answer.attention.weights[index];
+  const [layer, head] = choice.split(":").map(Number);
+  const heads = answer.layers[layer];
+  if (!heads) return answer.attention.weights[index];
+  if (!Number.isNaN(head) && head >= 0) return heads[head][index];
+  return heads[0][index].map((_, r) => heads.reduce((sum, h) => sum + h[index][r], 0) / heads.length);
+}
+
+function fillMapChoices() {
+  const select = $("maps"), keep = select.value;
+  select.replaceChildren();
+  const add = (value, text) => { const o = document.createElement("option"); o.value = value; o.textContent = text; select.appendChild(o); };
+  add("average", "all layers and heads (the caption's)");
+  (answer.layers || []).forEach((heads, l) => {
+    add(`${l}:-1`, `layer ${l + 1}, heads averaged`);
+    heads.forEach((_, h) => add(`${l}:${h}`, `layer ${l + 1}, head ${h + 1}`));
+  });
+  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+  $("maps-choice").hidden = !answer.layers;
 }
 
 // The model sees a square: the centre crop of the shorter side, or the whole image stretched.
@@ -114,7 +140,8 @@ async function caption(file) {
   const form = new FormData();
   form.append("image", file, file.name || "image");
   try {
-    const response = await fetch(`/v1/captions?attention=true&beam=${beam}&alternatives=${alternatives}`, { method: "POST", body: form });
+    const layers = transformer ? "&layer_maps=true" : "";
+    const response = await fetch(`/v1/captions?attention=true${layers}&beam=${beam}&alternatives=${alternatives}`, { method: "POST", body: form });
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       $("status").textContent = "";
@@ -128,6 +155,7 @@ async function caption(file) {
     $("result").hidden = false;
     if (bitmap) drawPhoto(bitmap);
     showCaption(answer);
+    fillMapChoices();
     drawHeat(-1);
     $("status").textContent = "";
   } catch (e) {
@@ -156,6 +184,7 @@ async function loadCard() {
       return false;
     }
     card = await response.json();
+    transformer = !!(card.config && card.config.cell === "transformer");
     $("model").textContent = `Model ${card.id}: ${card.grid_height}×${card.grid_width} attention grid, ${card.vocabulary_size} words.`;
     $("beam").max = String(card.limits.max_beam);
     $("alternatives").max = String(card.limits.max_beam);
@@ -192,4 +221,5 @@ function wireUpload() {
 
 drawLegend();
 wireUpload();
+$("maps").addEventListener("change", () => drawHeat(pinned));
 loadCard().then((ok) => { if (ok) captionSample(); });

@@ -235,10 +235,18 @@ public sealed class CaptionModel : IDisposable
     public float[][][][]? LayerMaps(string imagePath, CaptionResult result)
     {
         if (Config.Cell != DecoderCellKind.Transformer) return null;
+        using var scope = torch.NewDisposeScope();
+        return LayerMaps(LoadImage(imagePath), result);
+    }
+
+    /// <summary>The same for a preprocessed image (3, S, S), as <see cref="CaptionTensors"/> takes them.</summary>
+    public float[][][][]? LayerMaps(Tensor image, CaptionResult result)
+    {
+        if (Config.Cell != DecoderCellKind.Transformer) return null;
         Network.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var regions = Network.EncodeImages(LoadImage(imagePath).unsqueeze(0));
+        var regions = Network.EncodeImages(image.unsqueeze(0));
         var ids = new long[] { Vocabulary.Start }.Concat(result.Tokens.Select(w => (long)Vocabulary.Id(w))).ToArray();
         var maps = Network.CrossAttentionMaps(regions, torch.tensor(ids).unsqueeze(0))!;        // (1, layers, heads, T, n)
         int layers = (int)maps.shape[1], heads = (int)maps.shape[2], words = result.Tokens.Count, n = (int)maps.shape[4];
