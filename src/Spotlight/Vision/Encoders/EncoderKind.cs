@@ -31,6 +31,9 @@ public abstract class EncoderKind
 
     public virtual void Validate(PretrainedEncoderConfig config) { }
 
+    /// <summary>Fits a file's tensors to an encoder built at another size before they load (a ViT's position table); by default nothing.</summary>
+    public virtual void Adapt(Dictionary<string, Tensor> tensors, nn.Module<Tensor, Tensor> encoder) { }
+
     /// <summary>Whether <see cref="Import"/> reads this file (by its name or contents).</summary>
     public virtual bool CanImport(string source) => false;
 

@@ -85,6 +85,8 @@ public static class EncoderWeights
                 throw new SpotlightException($"{path}: holds {Name(description.Arch, description.Alpha)} weights, not {Name(config.Arch, config.Alpha)}");
             var trunk = file.Tensors.Where(p => !p.Key.StartsWith("conv_preds.", StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            using var scope = NewDisposeScope();
+            if (encoder is nn.Module<Tensor, Tensor> trunkModule) config.Kind.Adapt(trunk, trunkModule);
             StateDictLoader.Load(path, encoder, trunk);
             return file.Checksum;
         }

@@ -17,7 +17,8 @@ internal sealed class ResNetKind : EncoderKind
     /// <summary>conv1+bn1, then the four stages: shared by every ResNet-shaped kind.</summary>
     public static readonly IReadOnlyList<string[]> Stages = [["conv1.", "bn1."], ["layer1."], ["layer2."], ["layer3."], ["layer4."]];
 
-    public override bool CanImport(string source) => source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+    public override bool CanImport(string source) => source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+        && !(File.Exists(source) && Checkpoints.SafeTensors.ReadHeader(source).Entries.Any(e => e.Name == "cls_token"));   // a ViT's
 
     /// <summary>The depth is found from the tensor names; <c>fc.*</c> is ignored.</summary>
     public override EncoderWeights.Description Import(string source, string output)
