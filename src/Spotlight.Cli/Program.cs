@@ -29,6 +29,7 @@ public static class Program
         root.Subcommands.Add(WeightsCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
         root.Subcommands.Add(VqaCommand.Create());
+        root.Subcommands.Add(ClassifyCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spotlight.Checkpoints;
+using Spotlight.Vision;
+using Spotlight.Vision.Encoders;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spotlight.Classification;
+
+/// <summary>A prediction: the classes with their probabilities, best first, and for a ViT the class token's rollout map.</summary>
+public sealed record ClassPrediction(string Source, IReadOnlyList<(string Label, double Probability)> Top, float[]? Rollout, int GridHeight, int GridWidth);
+
+/// <summary>A trained classifier with its labels and preprocessing: what one <c>.spotlight</c> file of kind "classifier" holds.</summary>
+public sealed class ClassifierModel : IDisposable
+{
+    public const string Kind = "classifier";
+
+    public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    private static readonly TaskModelFile<ClassifierConfig> FileFormat = new(Kind, Json);
+
+    public ClassifierModel(Classifier network, IReadOnlyList<string> labels)
+    {
+        if (labels.Count != network.Config.Classes)
+            throw new SpotlightException($"classifier: {labels.Count} labels for {network.Config.Classes} classes");
+        Network = network;
+        Labels = labels;
+    }
+
+    public Classifier Network { get; }
+    public IReadOnlyList<string> Labels { get; }
+    public ImagePreprocessing Preprocessing => Network.Config.Preprocessing;
+    public string? SummaryJson { get; set; }
+
+    public void Save(string path) => FileFormat.Save(path, Network, Network.Config, SummaryJson,
+        new Dictionary<string, string> { ["labels"] = JsonSerializer.Serialize(Labels, Json) });
+
+    public static ClassifierModel Load(string path) => FileFormat.Load(path, file =>
+    {
+        var labels = file.Read<List<string>>("labels");
+        var network = file.Network(config => new Classifier(config));
+        return new ClassifierModel(network, labels) { SummaryJson = file.Summary };
+    });
+
+    /// <summary>Class probabilities (batch, classes) of preprocessed images.</summary>
+    public Tensor Probabilities(Tensor images)
+    {
+        Network.eval();
+        using var noGrad = no_grad();
+        return nn.functional.softmax(Network.forward(images), 1);
+    }
+
+    /// <summary>Classifies image files: the <paramref name="top"/> classes of each, and a ViT's rollout map.</summary>
+    public IReadOnlyList<ClassPrediction> Predict(IReadOnlyList<string> paths, int top = 3)
+    {
+        var results = new List<ClassPrediction>(paths.Count);
+        foreach (var path in paths)
+        {
+            using var scope = NewDisposeScope();
+            var image = ImageTensor.Load(path, Preprocessing).unsqueeze(0);
+            var p = Probabilities(image)[0].data<float>().ToArray();
+            var best = p.Select((v, i) => (Labels[i], (double)v)).OrderByDescending(x => x.Item2).Take(Math.Clamp(top, 1, p.Length)).ToList();
+            float[]? rollout = null;
+            int gh = 0, gw = 0;
+            if (Network.Encoder is VisionTransformer vit)
+            {
+                using var noGrad = no_grad();
+                rollout = AttentionRollout.ClassTokenMap(vit.AttentionWeights(image))[0].data<float>().ToArray();
+                (gh, gw) = (vit.GridHeight, vit.GridWidth);
+            }
+            results.Add(new ClassPrediction(path, best, rollout, gh, gw));
+        }
+        return results;
+    }
+
+    public void Dispose() => Network.Dispose();
+}

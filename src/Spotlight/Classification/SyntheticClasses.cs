@@ -1,0 +1,54 @@
+using Spotlight.Captioning.Data;
+using Spotlight.Captioning.Data.Synthetic;
+using Spotlight.Vision;
+
+namespace Spotlight.Classification;
+
+/// <summary>
+/// A classification task from the scene generator, written as an image folder: each scene (1–3 shapes of any colour
+/// and size over a textured background) is labelled with the shape of its largest object, and each label has the
+/// same number of scenes per split (scenes are drawn until every class is full), so chance is 1 / classes.
+/// </summary>
+public static class SyntheticClasses
+{
+    public sealed record Config(int TrainPerClass = 300, int ValPerClass = 40, int TestPerClass = 80, int Size = 32, long Seed = 1,
+        ShapeKind[]? Shapes = null)
+    {
+        public ShapeKind[] Labels => Shapes ?? [ShapeKind.Circle, ShapeKind.Square, ShapeKind.Triangle, ShapeKind.Star];
+
+        public void Validate()
+        {
+            if (TrainPerClass < 1 || ValPerClass < 1 || TestPerClass < 1) throw new SpotlightException("every split needs at least one image per class");
+            if (Size is < 16 or > 512) throw new SpotlightException($"image size must be between 16 and 512, got {Size}");
+            if (Labels.Length < 2 || Labels.Distinct().Count() != Labels.Length) throw new SpotlightException("at least 2 distinct shapes are needed");
+        }
+    }
+
+    /// <summary>Writes <c>DIR/{train,val,test}/{shape}/NNNNNN.png</c>; returns the images written per split.</summary>
+    public static IReadOnlyDictionary<string, int> Generate(Config config, string directory)
+    {
+        config.Validate();
+        if (File.Exists(directory)) throw new SpotlightException($"{directory}: exists and is a file, not a directory");
+        var quota = new Dictionary<string, int> { ["train"] = config.TrainPerClass, ["val"] = config.ValPerClass, ["test"] = config.TestPerClass };
+        var written = quota.Keys.ToDictionary(s => s, _ => 0);
+        long draw = 0;
+        foreach (var split in ImageFolderData.Splits)
+        {
+            var counts = config.Labels.ToDictionary(l => l, _ => 0);
+            foreach (var shape in config.Labels) Directory.CreateDirectory(Path.Combine(directory, split, SceneWords.Word(shape)));
+            while (counts.Values.Any(c => c < quota[split]))
+            {
+                var rng = SeededRandom.Derive(config.Seed, draw++);
+                var (background, objects) = SceneSampler.Sample(rng, config.Size);
+                var largest = objects.OrderByDescending(o => o.Box.W * o.Box.H).First();
+                if (objects.Count(o => o.Box.W * o.Box.H == largest.Box.W * largest.Box.H) > 1) continue;   // no clear largest
+                if (!counts.TryGetValue(largest.Shape, out int have) || have >= quota[split]) continue;
+                using var bitmap = SceneRenderer.Render(config.Size, background, objects, rng);
+                PngFile.Save(bitmap, Path.Combine(directory, split, SceneWords.Word(largest.Shape), $"{draw:D6}.png"));
+                counts[largest.Shape] = have + 1;
+                written[split]++;
+            }
+        }
+        return written;
+    }
+}
