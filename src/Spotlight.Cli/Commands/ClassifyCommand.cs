@@ -28,14 +28,16 @@ public static class ClassifyCommand
         var test = new Option<int>("--test") { Description = "test images per class", DefaultValueFactory = _ => 80 };
         var size = new Option<int>("--size") { DefaultValueFactory = _ => 32 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
+        var maxObjects = new Option<int>("--max-objects") { Description = "shapes per scene, 1 to this (1: the shape alone)", DefaultValueFactory = _ => 3 };
+        var byColour = new Option<bool>("--by-colour") { Description = "label by the largest object's colour (red, green, blue, yellow) instead of its shape" };
         var command = new Command("synth", "Synthetic scenes labelled with the shape of their largest object (circle, square, triangle, star), balanced per split.")
         {
-            output, train, val, test, size, seed,
+            output, train, val, test, size, seed, maxObjects, byColour,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var written = SyntheticClasses.Generate(new SyntheticClasses.Config(parse.GetValue(train), parse.GetValue(val), parse.GetValue(test),
-                parse.GetValue(size), parse.GetValue(seed)), parse.GetValue(output)!);
+                parse.GetValue(size), parse.GetValue(seed), MaxObjects: parse.GetValue(maxObjects), ByColour: parse.GetValue(byColour)), parse.GetValue(output)!);
             Console.WriteLine($"wrote {string.Join(", ", written.Select(p => $"{p.Value} {p.Key}"))} images to {parse.GetValue(output)}");
             return 0;
         }));
@@ -54,7 +56,7 @@ public static class ClassifyCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it", learningRate: 1e-3, batchSize: 64);
         var threads = CommonOptions.Threads();
-        var command = new Command("train", "Train a classifier on the shared training loop (AdamW, warm-up + cosine, flips), keeping the best validation accuracy.")
+        var command = new Command("train", "Train a classifier on the shared training loop (Adam, warm-up + cosine, flips), keeping the best validation accuracy.")
         {
             data, encoder, weights, fineTune, imageSize, patch, epochs, threads,
         };

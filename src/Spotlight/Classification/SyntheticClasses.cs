@@ -5,22 +5,32 @@ using Spotlight.Vision;
 namespace Spotlight.Classification;
 
 /// <summary>
-/// A classification task from the scene generator, written as an image folder: each scene (1–3 shapes of any colour
-/// and size over a textured background) is labelled with the shape of its largest object, and each label has the
+/// A classification task from the scene generator, written as an image folder: each scene (1–3 shapes, or 1 with
+/// MaxObjects = 1, of any colour and size over a textured background) is labelled with the shape (or colour) of its
+/// largest object, and each label has the
 /// same number of scenes per split (scenes are drawn until every class is full), so chance is 1 / classes.
 /// </summary>
 public static class SyntheticClasses
 {
+    /// <param name="MaxObjects">shapes per scene, 1 to this (1: one shape alone, the easy form of the task)</param>
+    /// <param name="ByColour">label by the largest object's colour (<paramref name="Colours"/>) instead of its shape</param>
     public sealed record Config(int TrainPerClass = 300, int ValPerClass = 40, int TestPerClass = 80, int Size = 32, long Seed = 1,
-        ShapeKind[]? Shapes = null)
+        ShapeKind[]? Shapes = null, int MaxObjects = 3, bool ByColour = false, ObjectColour[]? Colours = null)
     {
-        public ShapeKind[] Labels => Shapes ?? [ShapeKind.Circle, ShapeKind.Square, ShapeKind.Triangle, ShapeKind.Star];
+        public ShapeKind[] ShapeLabels => Shapes ?? [ShapeKind.Circle, ShapeKind.Square, ShapeKind.Triangle, ShapeKind.Star];
+        public ObjectColour[] ColourLabels => Colours ?? [ObjectColour.Red, ObjectColour.Green, ObjectColour.Blue, ObjectColour.Yellow];
+
+        /// <summary>The class names, which are the folder names.</summary>
+        public string[] Labels => ByColour ? [.. ColourLabels.Select(SceneWords.Word)] : [.. ShapeLabels.Select(SceneWords.Word)];
+
+        public string LabelOf(SceneObject o) => ByColour ? SceneWords.Word(o.Colour) : SceneWords.Word(o.Shape);
 
         public void Validate()
         {
             if (TrainPerClass < 1 || ValPerClass < 1 || TestPerClass < 1) throw new SpotlightException("every split needs at least one image per class");
             if (Size is < 16 or > 512) throw new SpotlightException($"image size must be between 16 and 512, got {Size}");
-            if (Labels.Length < 2 || Labels.Distinct().Count() != Labels.Length) throw new SpotlightException("at least 2 distinct shapes are needed");
+            if (Labels.Length < 2 || Labels.Distinct().Count() != Labels.Length) throw new SpotlightException("at least 2 distinct shapes (or colours) are needed");
+            if (MaxObjects is < 1 or > 3) throw new SpotlightException($"shapes per scene must be between 1 and 3, got {MaxObjects}");
         }
     }
 
@@ -35,17 +45,18 @@ public static class SyntheticClasses
         foreach (var split in ImageFolderData.Splits)
         {
             var counts = config.Labels.ToDictionary(l => l, _ => 0);
-            foreach (var shape in config.Labels) Directory.CreateDirectory(Path.Combine(directory, split, SceneWords.Word(shape)));
+            foreach (var label in config.Labels) Directory.CreateDirectory(Path.Combine(directory, split, label));
             while (counts.Values.Any(c => c < quota[split]))
             {
                 var rng = SeededRandom.Derive(config.Seed, draw++);
-                var (background, objects) = SceneSampler.Sample(rng, config.Size);
+                var (background, objects) = SceneSampler.Sample(rng, config.Size, 1, config.MaxObjects);
                 var largest = objects.OrderByDescending(o => o.Box.W * o.Box.H).First();
                 if (objects.Count(o => o.Box.W * o.Box.H == largest.Box.W * largest.Box.H) > 1) continue;   // no clear largest
-                if (!counts.TryGetValue(largest.Shape, out int have) || have >= quota[split]) continue;
+                var label = config.LabelOf(largest);
+                if (!counts.TryGetValue(label, out int have) || have >= quota[split]) continue;
                 using var bitmap = SceneRenderer.Render(config.Size, background, objects, rng);
-                PngFile.Save(bitmap, Path.Combine(directory, split, SceneWords.Word(largest.Shape), $"{draw:D6}.png"));
-                counts[largest.Shape] = have + 1;
+                PngFile.Save(bitmap, Path.Combine(directory, split, label, $"{draw:D6}.png"));
+                counts[label] = have + 1;
                 written[split]++;
             }
         }
