@@ -28,8 +28,44 @@ public static class EncoderOnnx
         ResNetEncoder resnet => ToRegions(graph, ResNetOnnxGraph.AddTrunk(graph, images, resnet), encoder.FeatureDim),
         MobileNetV1 mobile => ToRegions(graph, MobileNet(graph, images, mobile), encoder.FeatureDim),
         SmallCnnEncoder small => SmallCnn(graph, images, small),
-        _ => throw new SpotlightException($"ONNX export: the {encoder.GetType().Name} image encoder is not supported (the small CNN, MobileNet v1 and ResNets are)"),
+        VisionTransformer vit => VitPatches(graph, images, vit),
+        _ => throw new SpotlightException($"ONNX export: the {encoder.GetType().Name} image encoder is not supported (the small CNN, MobileNet v1, ResNets and ViTs are)"),
     };
+
+    /// <summary>A ViT's patch tokens after the final norm (the class token dropped), as <see cref="VisionTransformer.Encode"/>.</summary>
+    private static string VitPatches(OnnxGraph graph, string images, VisionTransformer vit)
+    {
+        var weights = vit.state_dict();
+        var c = vit.Config;
+        var patches = graph.Node("Conv", [images, graph.Constant("patchEmbed.weight", weights["patchEmbed.weight"]), graph.Constant("patchEmbed.bias", weights["patchEmbed.bias"])],
+            OnnxGraph.IntsAttribute("kernel_shape", c.PatchSize, c.PatchSize), OnnxGraph.IntsAttribute("strides", c.PatchSize, c.PatchSize));
+        var tokens = ToRegions(graph, patches, c.Dim);                                                   // (batch, grid², dim)
+        var batch = graph.Node("Shape", [images], OnnxGraph.IntAttribute("start", 0), OnnxGraph.IntAttribute("end", 1));
+        var classToken = graph.Node("Expand", [graph.Constant("classToken", weights["classToken"]), graph.Node("Concat", [batch, graph.Ints(1, c.Dim)], OnnxGraph.IntAttribute("axis", 0))]);
+        using var positions = weights.TryGetValue("positionTable", out var table) ? table.detach() : VisionTransformer.SineCosine2D(c.Grid, c.Dim);
+        var x = graph.Node("Add", [graph.Node("Concat", [classToken, tokens], OnnxGraph.IntAttribute("axis", 1)), graph.Constant("positions", positions)]);
+        for (int i = 0; i < c.Depth; i++)
+        {
+            string b = $"blocks.{i}";
+            var normed = Norm(graph, weights, x, $"{b}.norm1");
+            var (context, _) = TransformerOnnx.Attend(graph, weights, $"{b}.attn", TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.queryProj"),
+                TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.valueProj"), TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.keyProj"), c.Heads, c.Dim);
+            x = graph.Node("Add", [x, context]);
+            var hidden = Gelu(graph, TransformerOnnx.Linear(graph, weights, Norm(graph, weights, x, $"{b}.norm2"), $"{b}.fc1"));
+            x = graph.Node("Add", [x, TransformerOnnx.Linear(graph, weights, hidden, $"{b}.fc2")]);
+        }
+        var final = Norm(graph, weights, x, "norm");
+        return graph.Node("Slice", [final, graph.Ints(1), graph.Ints(long.MaxValue), graph.Ints(1)]);     // drop the class token
+    }
+
+    // ViT layer norms use ε = 1e-6 (timm's), not the Transformer layers' 1e-5.
+    private static string Norm(OnnxGraph graph, IReadOnlyDictionary<string, TorchSharp.torch.Tensor> weights, string x, string name) =>
+        graph.Node("LayerNormalization", [x, graph.Constant($"{name}.weight", weights[$"{name}.weight"]), graph.Constant($"{name}.bias", weights[$"{name}.bias"])],
+            OnnxGraph.IntAttribute("axis", -1), OnnxGraph.FloatAttribute("epsilon", 1e-6f));
+
+    /// <summary>GELU(x) = x · Φ(x) = ½x(1 + erf(x / √2)), TorchSharp's exact form (opset 17 has no Gelu operator).</summary>
+    private static string Gelu(OnnxGraph graph, string x) =>
+        graph.Node("Mul", [graph.Node("Mul", [x, graph.Scalar(0.5f)]), graph.Node("Add", [graph.Node("Erf", [graph.Node("Div", [x, graph.Scalar(MathF.Sqrt(2f))])]), graph.Scalar(1f)])]);
 
     /// <summary>grid (batch, C, h, w) → regions (batch, h·w, C).</summary>
     private static string ToRegions(OnnxGraph graph, string grid, int channels)

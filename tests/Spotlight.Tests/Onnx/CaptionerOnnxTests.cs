@@ -82,7 +82,7 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
         }
     }
 
-    public static TheoryData<string> Encoders => ["small-cnn", "mobilenet", "resnet18"];
+    public static TheoryData<string> Encoders => ["small-cnn", "mobilenet", "resnet18", "vit", "vit-sine"];
 
     [Theory]
     [MemberData(nameof(Encoders))]
@@ -94,8 +94,13 @@ public class CaptionerOnnxTests(TinyCaptioningData data)
         {
             "small-cnn" => new SmallCnnEncoder(new SmallCnnConfig(32, [8, 16, 16])),
             "mobilenet" => new MobileNetV1(0.25, 64),
+            "vit" => new VisionTransformer(new VitConfig(64, PatchSize: 16, Dim: 32, Depth: 2, Heads: 2)),
+            "vit-sine" => new VisionTransformer(new VitConfig(64, PatchSize: 8, Dim: 32, Depth: 1, Heads: 4, Positions: VitPositions.Sinusoidal2D)),
             _ => new ResNetEncoder(18, 64),
         };
+        if (kind.StartsWith("vit", StringComparison.Ordinal))
+            using (no_grad())
+                foreach (var p in module.parameters()) p.normal_(0, 0.3);   // norms, positions and biases far from their start
         using var noGrad = no_grad();
         // Batch norm with statistics far from 0/1, so a wrong epsilon, order or padding shows.
         foreach (var (name, buffer) in module.named_buffers())
