@@ -8,7 +8,7 @@ public class EncoderKindTests
     [Fact]
     public void Every_architecture_belongs_to_exactly_one_kind()
     {
-        Assert.Equal(["mobilenet-v1", "resnet101", "resnet18", "resnet18-cntk", "resnet34", "resnet50"],
+        Assert.Equal(["mobilenet-v1", "resnet101", "resnet18", "resnet18-cntk", "resnet34", "resnet50", "vit-base-16", "vit-small-16", "vit-tiny-16"],
             PretrainedEncoderConfig.Architectures.Order(StringComparer.Ordinal));
         foreach (var arch in PretrainedEncoderConfig.Architectures)
             Assert.Single(EncoderKinds.All, k => k.Architectures.Contains(arch));
