@@ -8,6 +8,9 @@ let card = null;                  // GET /v1/model
 let answer = null;                // the last POST /v1/captions answer
 let pinned = -1;                  // the clicked word, kept while the pointer wanders
 let transformer = false;          // the model has per-layer, per-head cross-attention to show
+let captioning = false;           // the server has a captioner (POST /v1/captions)
+let vqa = false;                  // the server answers questions (POST /v1/answers)
+let lastFile = null;              // the image on the stage, which questions are asked about
 
 // Inferno-like colour stops (dark purple → red → yellow), interpolated linearly.
 const STOPS = [[0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164]];
@@ -42,7 +45,13 @@ function drawHeat(index) {
   canvas.dataset.token = String(index);
   if (!answer || !answer.attention || index < 0) return;
   const { grid_height: gh, grid_width: gw } = answer.attention;
-  const row = mapOf(index);
+  paint(mapOf(index), gh, gw);
+}
+
+// One attention map (gh × gw weights, row-major) over the stage.
+function paint(row, gh, gw) {
+  const ctx = $("heat").getContext("2d");
+  ctx.clearRect(0, 0, SIZE, SIZE);
   if (!row) return;
   const max = Math.max(...row), min = Math.min(...row), span = max - min || 1;
   const values = upsample(row.map((w) => (w - min) / span), gh, gw, SIZE);
@@ -134,6 +143,8 @@ function showError(text) {
 async function caption(file) {
   if ($("file").disabled) return;
   showError("");
+  lastFile = file;
+  if (!captioning) { await showPhotoOnly(file); return; }
   $("status").textContent = `Captioning ${file.name || "image"}…`;
   const beam = Number($("beam").value) || 3;
   const alternatives = Math.min(Number($("alternatives").value) || 1, beam);
@@ -164,6 +175,61 @@ async function caption(file) {
   }
 }
 
+// A server without a captioner (VQA only): the stage shows the photo, the questions do the rest.
+async function showPhotoOnly(file) {
+  answer = null;
+  $("caption").textContent = "";
+  $("result").hidden = false;
+  try { drawPhoto(await createImageBitmap(file)); } catch { /* the server may still read it */ }
+  paint(null, 1, 1);
+  $("status").textContent = "";
+}
+
+async function ask(question) {
+  if (!lastFile || !question) return;
+  showError("");
+  const form = new FormData();
+  form.append("image", lastFile, lastFile.name || "image");
+  form.append("question", question);
+  try {
+    const response = await fetch("/v1/answers?attention=true&top=5", { method: "POST", body: form });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      showError(body && body.title ? `${body.title}: ${body.detail || ""} (${response.status})` : `The server answered ${response.status}.`);
+      return;
+    }
+    $("answer").textContent = `${body.answer} (${(100 * body.probability).toFixed(1)} %)`;
+    $("answers-list").replaceChildren(...body.top.map((t) => {
+      const item = document.createElement("li");
+      item.textContent = `${t.answer} ${(100 * t.probability).toFixed(1)} %`;
+      return item;
+    }));
+    const hops = $("hops");
+    hops.replaceChildren();
+    (body.attention || []).forEach((map, h) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "hop";
+      button.textContent = `hop ${h + 1}`;
+      button.addEventListener("click", () => paint(map, body.grid_size, body.grid_size));
+      hops.appendChild(button);
+    });
+    if (body.attention && body.attention.length) paint(body.attention[body.attention.length - 1], body.grid_size, body.grid_size);
+  } catch (e) {
+    showError(`The request failed: ${e.message}`);
+  }
+}
+
+// Which tasks the server has: GET /v1/models lists every loaded model with its task.
+async function loadTasks() {
+  try {
+    const response = await fetch("/v1/models");
+    const models = response.ok ? await response.json() : [];
+    vqa = models.some((m) => m.task === "vqa");
+  } catch { vqa = false; }
+  $("ask").hidden = !vqa;
+}
+
 function drawLegend() {
   const ctx = $("legend").getContext("2d");
   for (let x = 0; x < 160; x++) {
@@ -178,12 +244,14 @@ async function loadCard() {
     const response = await fetch("/v1/model");
     if (!response.ok) {
       // A server started with other models only (translation, inpainting) has no captioner to show.
+      if (vqa) { $("model").textContent = "This server answers questions about images (VQA): drop an image, then ask."; return false; }
       $("model").textContent = "This server does not serve captioning (see /v1/models for what it serves).";
       $("file").disabled = true;
       $("drop").classList.add("disabled");
       return false;
     }
     card = await response.json();
+    captioning = true;
     transformer = !!(card.config && card.config.cell === "transformer");
     $("model").textContent = `Model ${card.id}: ${card.grid_height}×${card.grid_width} attention grid, ${card.vocabulary_size} words.`;
     $("beam").max = String(card.limits.max_beam);
@@ -222,4 +290,5 @@ function wireUpload() {
 drawLegend();
 wireUpload();
 $("maps").addEventListener("change", () => drawHeat(pinned));
-loadCard().then((ok) => { if (ok) captionSample(); });
+$("ask-form").addEventListener("submit", (e) => { e.preventDefault(); ask($("question").value.trim()); });
+loadTasks().then(loadCard).then((ok) => { if (ok) captionSample(); });

@@ -69,6 +69,19 @@ public sealed class TestHostHandle : IAsyncDisposable
         return handle;
     }
 
+    /// <summary>A Kestrel server on 127.0.0.1 with exactly these tasks (the test disposes them).</summary>
+    public static async Task<TestHostHandle> KestrelAsync(IEnumerable<ServedTask> tasks, ServerOptions? options = null)
+    {
+        var logs = new LogSink();
+        options = (options ?? new ServerOptions()) with { Urls = ["http://127.0.0.1:0"] };
+        var app = CaptionServer.Build(options, tasks, builder => builder.Logging.ClearProviders().AddProvider(logs));
+        await app.StartAsync();
+        var address = new Uri(app.Urls.Single());
+        var handle = new TestHostHandle(app, new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }, logs, address);
+        await handle.WaitReadyAsync();
+        return handle;
+    }
+
     /// <summary>The warm-up decode runs on the model thread after start; readiness says when it is done.</summary>
     public async Task WaitReadyAsync()
     {
