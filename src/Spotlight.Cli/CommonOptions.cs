@@ -50,7 +50,7 @@ public static class CommonOptions
     {
         var option = new Option<string>("--decoder-runtime")
         {
-            Description = "engine of an LSTM/GRU decoder's steps: onnx (its ONNX export in ONNX Runtime, faster here; same search) or libtorch",
+            Description = "engine of the decoder's steps (LSTM, GRU or Transformer): onnx (its ONNX export in ONNX Runtime, faster here; same search) or libtorch",
             DefaultValueFactory = _ => "onnx",
         };
         option.AcceptOnlyFromAmong("onnx", "libtorch");

@@ -51,7 +51,7 @@ public static class ClassifyCommand
         encoder.AcceptOnlyFromAmong("cnn", "vit", "pretrained");
         var weights = new Option<string?>("--encoder-weights") { Description = "an encoder file from `spotlight weights import` (implies --encoder pretrained)" };
         var fineTune = new Option<int>("--fine-tune-blocks") { Description = "with a pretrained encoder: its last N blocks learn too (0 = a linear probe)", DefaultValueFactory = _ => 0 };
-        var imageSize = new Option<int>("--image-size") { Description = "input side in pixels (default: the data's first image, or 224 for a pretrained encoder)" };
+        var imageSize = new Option<int>("--image-size") { Description = "input side in pixels (default: the data's first image's width rounded down to a multiple of 32, within 32–128; 224 for a pretrained encoder)" };
         var patch = new Option<int?>("--patch-size") { Description = "ViT patch side (default: an eighth of the image, at least 4)" };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it", learningRate: 1e-3, batchSize: 64);
@@ -93,7 +93,7 @@ public static class ClassifyCommand
                 Pretrained: new PretrainedEncoderConfig(description.Arch, description.Alpha, imageSize ?? 224, fineTune));
         }
         var first = set.Split("train")[0].Path;
-        int size = imageSize ?? ImageHeader.Probe(first).DisplayWidth;
+        int size = imageSize ?? Math.Clamp(ImageHeader.Probe(first).DisplayWidth / 32 * 32, 32, 128);   // a photo folder must not make a 3000 px model
         return encoder == "vit"
             ? new ClassifierConfig(set.Classes.Count, ClassifierEncoder.Vit, Vit: ClassifierConfig.SmallVit(size) with { PatchSize = patch ?? ClassifierConfig.SmallVit(size).PatchSize })
             : new ClassifierConfig(set.Classes.Count, ClassifierEncoder.Cnn, Cnn: new SmallCnnConfig(size));
@@ -105,13 +105,14 @@ public static class ClassifyCommand
         var data = new Option<string>("--data") { Description = "an image folder with the model's classes", Required = true };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "accuracy, per-class accuracy and the confusion matrix as JSON" };
+        var seed = new Option<long?>("--seed") { Description = "the seed that splits a flat DIR/CLASS/* folder (default: the one the model was trained with)" };
         var threads = CommonOptions.Threads();
-        var command = new Command("eval", "Accuracy overall and per class, and the confusion matrix.") { model, data, split, json, threads };
+        var command = new Command("eval", "Accuracy overall and per class, and the confusion matrix.") { model, data, split, json, seed, threads };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var m = ClassifierModel.Load(parse.GetValue(model)!);
-            var set = ImageFolderData.Load(parse.GetValue(data)!);
+            var set = ImageFolderData.Load(parse.GetValue(data)!, parse.GetValue(seed) ?? m.SplitSeed);
             if (!set.Classes.SequenceEqual(m.Labels))
                 throw new SpotlightException($"{parse.GetValue(data)}: classes {string.Join(", ", set.Classes)} are not the model's ({string.Join(", ", m.Labels)})");
             var examples = new ClassifierExamples(set.Split(parse.GetValue(split)!), m.Preprocessing);

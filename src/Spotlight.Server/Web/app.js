@@ -144,6 +144,9 @@ async function caption(file) {
   if ($("file").disabled) return;
   showError("");
   lastFile = file;
+  $("answer").textContent = "";                                  // the last image's answer and hops are not this one's
+  $("answers-list").replaceChildren();
+  $("hops").replaceChildren();
   if (!captioning) { await showPhotoOnly(file); return; }
   $("status").textContent = `Captioning ${file.name || "image"}…`;
   const beam = Number($("beam").value) || 3;

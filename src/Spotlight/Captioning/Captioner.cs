@@ -16,7 +16,7 @@ public sealed class Captioner : nn.Module
     private readonly nn.Module decoder;   // an ICaptionDecoder; the field's name is the parameters' prefix in model files
     private readonly Lock runtimeGate = new();
     private OnnxResNetEncoder? onnxEncoder;   // the frozen trunk in ONNX Runtime, exported on first use
-    private OnnxCaptionSteps? onnxSteps;      // the recurrent decoder in ONNX Runtime, exported on first use
+    private OnnxCaptionSteps? onnxSteps;      // the decoder in ONNX Runtime, exported on first use
 
     public Captioner(CaptionerConfig config) : base(nameof(Captioner))
     {

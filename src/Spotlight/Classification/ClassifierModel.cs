@@ -38,9 +38,24 @@ public sealed class ClassifierModel : IDisposable
     public static ClassifierModel Load(string path) => FileFormat.Load(path, file =>
     {
         var labels = file.Read<List<string>>("labels");
+        if (labels.Count != file.Config.Classes)
+            throw new SpotlightException($"{path}: {labels.Count} labels for the config's {file.Config.Classes} classes");
+        try { file.Config.Validate(); }
+        catch (SpotlightException e) { throw new SpotlightException($"{path}: {e.Message}"); }
         var network = file.Network(config => new Classifier(config));
         return new ClassifierModel(network, labels) { SummaryJson = file.Summary };
     });
+
+    /// <summary>The seed that split a flat image folder when this model was trained (from its summary; 1 when absent).</summary>
+    public long SplitSeed
+    {
+        get
+        {
+            if (SummaryJson is null) return 1;
+            using var summary = JsonDocument.Parse(SummaryJson);
+            return summary.RootElement.TryGetProperty("split_seed", out var seed) && seed.TryGetInt64(out var value) ? value : 1;
+        }
+    }
 
     /// <summary>Class probabilities (batch, classes) of preprocessed images.</summary>
     public Tensor Probabilities(Tensor images)

@@ -145,7 +145,7 @@ public sealed class ClassifierTrainer(ImageFolderData data, ClassifierConfig con
             bool isBest = context.IsBetter(accuracy, 0);
             model.SummaryJson = JsonSerializer.Serialize(new
             {
-                data = trainer.data.Directory, encoder = model.Network.Config.Encoder.ToString().ToLowerInvariant(), classes = model.Labels,
+                data = trainer.data.Directory, split_seed = trainer.options.Seed, encoder = model.Network.Config.Encoder.ToString().ToLowerInvariant(), classes = model.Labels,
                 train_images = train.Count, validation_images = validation.Count, epochs = context.Epoch, steps = context.Step,
                 best_validation_accuracy = Math.Max(context.State.Best, accuracy), last_validation_accuracy = accuracy, trained_seconds = context.Elapsed.TotalSeconds,
             });

@@ -7,8 +7,8 @@ namespace Spotlight.Classification;
 public sealed record LabelledImage(string Path, int Label);
 
 /// <summary>
-/// An image-folder data set, one folder per class: <c>DIR/train/CLASS/*</c>, <c>DIR/val/CLASS/*</c>,
-/// <c>DIR/test/CLASS/*</c>, or <c>DIR/CLASS/*</c> alone, which is split 80/10/10 per class by a seeded shuffle of the
+/// An image-folder data set, one folder per class: <c>DIR/train/CLASS/*</c>, <c>DIR/val/CLASS/*</c> and optionally
+/// <c>DIR/test/CLASS/*</c>, or <c>DIR/CLASS/*</c> alone (hidden folders and __MACOSX are not classes), which is split 80/10/10 per class by a seeded shuffle of the
 /// sorted file names. Classes are the folder names in ordinal order; files that are not images (by their signature)
 /// are left out with a notice. Empty classes, a single class, or a split without images are one-line errors.
 /// </summary>
@@ -37,9 +37,10 @@ public sealed class ImageFolderData
     {
         if (!System.IO.Directory.Exists(directory)) throw new SpotlightException($"{directory}: folder not found");
         var notices = new List<string>();
-        bool presplit = Splits.All(s => System.IO.Directory.Exists(Path.Combine(directory, s)));
+        bool presplit = System.IO.Directory.Exists(Path.Combine(directory, "train")) && System.IO.Directory.Exists(Path.Combine(directory, "val"));
         var classRoot = presplit ? Path.Combine(directory, "train") : directory;
-        var classes = System.IO.Directory.GetDirectories(classRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var classes = System.IO.Directory.GetDirectories(classRoot).Select(Path.GetFileName).OfType<string>()
+            .Where(name => !name.StartsWith('.') && name != "__MACOSX").Order(StringComparer.Ordinal).ToList();
         if (classes.Count < 2)
             throw new SpotlightException($"{classRoot}: expected one folder per class (at least 2), found {classes.Count}");
         var splits = Splits.ToDictionary(s => s, _ => new List<LabelledImage>());

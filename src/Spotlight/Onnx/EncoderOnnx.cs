@@ -7,7 +7,7 @@ namespace Spotlight.Onnx;
 /// <summary>
 /// Writes an image encoder as ONNX nodes: images (batch, 3, H, W), preprocessed as the model's sidecar says →
 /// regions (batch, h·w, dim), row-major over the grid, exactly what <see cref="IImageEncoder.Encode"/> returns.
-/// The small CNN, MobileNet v1 and the ResNets (TorchVision's and the packaged CNTK ResNet-18) are supported.
+/// The small CNN, MobileNet v1, the ResNets (TorchVision's and the packaged CNTK ResNet-18) and ViTs are supported.
 /// </summary>
 public static class EncoderOnnx
 {

@@ -58,6 +58,7 @@ public sealed class OnnxGraph
     /// <summary>A float32 or int64 initializer holding <paramref name="value"/>'s current data.</summary>
     public string Constant(string name, Tensor value)
     {
+        using var scope = NewDisposeScope();   // the copies made here (cpu, contiguous, float32) go with it
         var t = value.detach().cpu().contiguous();
         var proto = new TensorProto { Name = name };
         proto.Dims.Add(t.shape);

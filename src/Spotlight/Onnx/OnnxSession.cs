@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Spotlight.Onnx;
 
 /// <summary>
-/// One ONNX Runtime session taking and returning TorchSharp tensors (float32 and int64, copied at the border).
+/// One ONNX Runtime session taking and returning TorchSharp tensors (float32, int64, bool): inputs are read in place
+/// from the tensors' memory, outputs copied once into new tensors.
 /// Threads follow TorchSharp's (<c>--threads</c>) unless given; the session is made once and reused.
 /// </summary>
 public sealed class OnnxSession : IDisposable
@@ -74,7 +75,13 @@ public sealed class OnnxSession : IDisposable
             for (int i = 0; i < outputs.Length; i++)
             {
                 var info = results[i].GetTensorTypeAndShape();
-                var type = info.ElementDataType switch { TensorElementType.Int64 => ScalarType.Int64, TensorElementType.Bool => ScalarType.Bool, _ => ScalarType.Float32 };
+                var type = info.ElementDataType switch
+                {
+                    TensorElementType.Int64 => ScalarType.Int64,
+                    TensorElementType.Bool => ScalarType.Bool,
+                    TensorElementType.Float => ScalarType.Float32,
+                    var other => throw new SpotlightException($"{Source}: output '{outputs[i]}' is {other}; Spotlight reads float32, int64 and bool outputs"),
+                };
                 tensors[i] = empty(info.Shape, type);
                 results[i].GetTensorMutableRawData().CopyTo(tensors[i].bytes);
             }

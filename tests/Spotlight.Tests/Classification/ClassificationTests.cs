@@ -44,6 +44,17 @@ public class ClassificationTests
         Assert.Equal((32, 4, 4), (data.Split("train").Count, data.Split("val").Count, data.Split("test").Count));   // 20 per class: 16/2/2
         Assert.Contains(data.Notices, n => n.Contains("notes.txt"));
 
+        // train/ and val/ without test/ is a split layout too; hidden folders are not classes.
+        Directory.Move(dir.File("s/test"), dir.File("s-test"));
+        Directory.CreateDirectory(dir.File("s/train/.ipynb_checkpoints"));
+        Assert.Equal(["circle", "square"], ImageFolderData.Load(dir.File("s")).Classes);
+        // A file with an image's signature that does not decode: one line naming it, not an AggregateException.
+        var broken = dir.File("s/train/circle/zz-broken.png");
+        File.WriteAllBytes(broken, [.. File.ReadAllBytes(Directory.GetFiles(dir.File("s/train/circle"))[0]).Take(40)]);
+        var e = Assert.Throws<SpotlightException>(() => new ClassifierExamples(ImageFolderData.Load(dir.File("s")).Split("train"), new Spotlight.Vision.ImagePreprocessing(32)));
+        Assert.Contains("zz-broken.png", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+
         Directory.CreateDirectory(dir.File("one/only"));
         Assert.Contains("at least 2", Assert.Throws<SpotlightException>(() => ImageFolderData.Load(dir.File("one"))).Message);
         Assert.Contains("folder not found", Assert.Throws<SpotlightException>(() => ImageFolderData.Load(dir.File("absent"))).Message);

@@ -5,8 +5,9 @@ namespace Spotlight.Vision.Encoders;
 
 /// <summary>
 /// Vision Transformers in timm's layout: ViT-Ti/16, ViT-S/16 and ViT-B/16 (e.g. timm's <c>vit_tiny_patch16_224</c>,
-/// <c>vit_small_patch16_224</c>, <c>vit_base_patch16_224</c> and their <c>.augreg_in21k_ft_in1k</c> weights,
-/// <c>deit_tiny/small/base_patch16_224</c>), imported from <c>.safetensors</c> files whose names are timm's
+/// <c>vit_small_patch16_224</c>, <c>vit_base_patch16_224</c> and their <c>.augreg_in21k_ft_in1k</c> weights; DeiT's
+/// <c>deit_tiny/small/base_patch16_224</c> load too, but were trained on ImageNet mean/std inputs, which this kind does
+/// not record: their features come out shifted), imported from <c>.safetensors</c> files whose names are timm's
 /// (<c>patch_embed.proj</c>, <c>cls_token</c>, <c>pos_embed</c>, <c>blocks.N.attn.qkv</c>, <c>blocks.N.mlp.fc1</c>, …).
 /// At another image size the position table is interpolated (<see cref="VisionTransformer.InterpolatePositions"/>).
 /// </summary>
