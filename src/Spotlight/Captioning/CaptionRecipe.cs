@@ -141,7 +141,8 @@ public static class CaptionRecipe
             tokenizer = (options.Tokenizer ?? CaptionTokenizers.Default).Name,
             beam = options.Beam,
             seed = options.Seed,
-            settings = new { cross_entropy = Settings(xeConfig, xeOptions), self_critical = scstOptions is null ? null : Settings(null, scstOptions) },
+            // The trained model's own config (its vocabulary size included), as its model file holds it.
+            settings = new { cross_entropy = Settings(CaptionModel.InspectConfig(xe.BestModel), xeOptions), self_critical = scstOptions is null ? null : Settings(null, scstOptions) },
             training = new { cross_entropy = xe, self_critical = scst },
             test = new { cross_entropy = Scores(xeTest.Scores), self_critical = scstTest is null ? null : Scores(scstTest.Scores) },
             model = finalModel,
@@ -197,7 +198,7 @@ public static class CaptionRecipe
 
     private static object Settings(CaptionerConfig? config, CaptionTrainingOptions o) => new
     {
-        config,
+        config = config is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(config, CaptionModel.Json),
         epochs = o.Epochs, batch_size = o.BatchSize, lr = o.LearningRate, warmup = o.WarmupSteps, label_smoothing = o.LabelSmoothing,
         sampling = o.Sampling.ToString(), min_word_count = o.MinWordCount, validation_images = o.ValidationImages,
         minutes = o.TimeBudget?.TotalMinutes, self_critical = o.SelfCritical is { } s ? new { samples = s.Samples, baseline = s.Baseline.ToString() } : null,
