@@ -26,6 +26,9 @@ public sealed class OnnxSession : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Spotlight alternates sessions (encoder, prepare, step) with libtorch on few cores: pool threads that spin after
+        // their work keep the cores from whoever runs next.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             session = new InferenceSession(model, options);
