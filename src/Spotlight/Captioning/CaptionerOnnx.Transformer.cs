@@ -49,17 +49,10 @@ public static partial class CaptionerOnnx
         int d = sizes.ModelDim, n = Grid(network), heads = sizes.Heads, headDim = d / heads;
         var graph = new OnnxGraph("spotlight_transformer_captioner_step");
         var tokens = graph.Input(Tokens, ElementType.Int64, "rows");
-        var past = Enumerable.Range(0, sizes.Layers).Select(i => (
-            Keys: graph.Input($"past_keys_{i}", ElementType.Float, "rows", heads, "past", headDim),
-            Values: graph.Input($"past_values_{i}", ElementType.Float, "rows", heads, "past", headDim))).ToArray();
-        var memory = Enumerable.Range(0, sizes.Layers).Select(i => (
-            Values: graph.Input($"memory_values_{i}", ElementType.Float, "images", n, d),
-            Keys: graph.Input($"memory_keys_{i}", ElementType.Float, "images", n, d))).ToArray();
-
-        var position = graph.Node("Shape", [past[0].Keys], OnnxGraph.IntAttribute("start", 2), OnnxGraph.IntAttribute("end", 3));   // [t]
-        Tensor positionTable = sizes.Positions == Transformer.PositionKind.Learned ? weights["learnedPositions.weight"] : Transformer.Sinusoids.Table(sizes.MaxPositions, d);
-        var x = TransformerOnnx.Embed(graph, tokens, "embedding.weight", weights["embedding.weight"], position, positionTable, d);   // (rows, d)
-        if (sizes.Positions != Transformer.PositionKind.Learned) positionTable.Dispose();
+        var past = TransformerOnnx.CacheInputs(graph, sizes.Layers, heads, headDim);
+        var memory = TransformerOnnx.MemoryInputs(graph, sizes.Layers, "images", n, d);
+        using var positions = TransformerOnnx.PositionTable(sizes.Positions, weights, sizes.MaxPositions, d);
+        var x = TransformerOnnx.Embed(graph, tokens, "embedding.weight", weights["embedding.weight"], TransformerOnnx.CachePosition(graph, past[0].Keys), positions, d);   // (rows, d)
 
         var images = ImageCount(graph, memory[0].Values);
         string? alphaSum = null;
@@ -67,8 +60,7 @@ public static partial class CaptionerOnnx
         {
             var p = $"layers.{i}";
             (x, var keys, var values) = TransformerOnnx.CachedSelfAttention(graph, weights, x, p, past[i].Keys, past[i].Values, heads, d);
-            graph.Output(keys, $"past_keys_{i}{Next}", ElementType.Float, "rows", heads, "past_next", headDim);
-            graph.Output(values, $"past_values_{i}{Next}", ElementType.Float, "rows", heads, "past_next", headDim);
+            TransformerOnnx.CacheOutputs(graph, i, keys, values, heads, headDim);
 
             // Cross-attention: the rows of an image query its memory together.
             var query = Grouped(graph, images, TransformerOnnx.Linear(graph, weights, TransformerOnnx.LayerNorm(graph, weights, x, $"{p}.crossNorm"), $"{p}.crossAttention.queryProj"), d);

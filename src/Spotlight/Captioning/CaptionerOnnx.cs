@@ -30,12 +30,12 @@ public static partial class CaptionerOnnx
     {
         DecoderCellKind.Lstm => [H, C],
         DecoderCellKind.Gru => [H],
-        _ => [.. Enumerable.Range(0, config.TransformerSizes.Layers).SelectMany(i => new[] { $"past_keys_{i}", $"past_values_{i}" })],
+        _ => TransformerOnnx.CacheNames(config.TransformerSizes.Layers),
     };
 
     /// <summary>The memory prepare makes once per image, as (values, keys) pairs: one pair, or one per Transformer layer.</summary>
     public static string[] MemoryNames(CaptionerConfig config) => config.Cell == DecoderCellKind.Transformer
-        ? [.. Enumerable.Range(0, config.TransformerSizes.Layers).SelectMany(i => new[] { $"memory_values_{i}", $"memory_keys_{i}" })]
+        ? TransformerOnnx.MemoryNames(config.TransformerSizes.Layers)
         : [Values, Keys];
 
     public static ModelProto Encoder(Captioner network) =>

@@ -18,6 +18,7 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
     private readonly OnnxSession step;
     private readonly string[] state;    // carried row to row: h, c or each layer's self-attention cache
     private readonly string[] memory;   // prepared once per image, as (values, keys) pairs
+    private readonly string[] stepOutputs;
 
     public OnnxCaptionSteps(Captioner network, int? threads = null)
         : this(CaptionerOnnx.Prepare(network).ToByteArray(), "captioner prepare graph (ONNX export)",
@@ -38,6 +39,7 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
     {
         if (memory.Length == 0 || memory.Length % 2 != 0) throw new SpotlightException($"{stepSource}: the memory must be (values, keys) pairs, got {memory.Length} names");
         (this.state, this.memory) = (state, memory);
+        stepOutputs = [CaptionerOnnx.LogProbs, .. state.Select(s => s + CaptionerOnnx.Next), CaptionerOnnx.Alpha];
         prepare = new OnnxSession(prepareModel, prepareSource, threads);
         try
         {
@@ -51,7 +53,7 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
         try
         {
             Require(prepare, [CaptionerOnnx.Regions], [.. state, .. memory]);
-            Require(step, [CaptionerOnnx.Tokens, .. state, .. memory], [CaptionerOnnx.LogProbs, .. state.Select(s => s + CaptionerOnnx.Next), CaptionerOnnx.Alpha]);
+            Require(step, [CaptionerOnnx.Tokens, .. state, .. memory], stepOutputs);
         }
         catch
         {
@@ -81,14 +83,7 @@ public sealed class OnnxCaptionSteps : ICaptionStepper, IDisposable
     public StepOutput DecodeStep(Tensor tokens, IDecoderState decoderState)
     {
         var current = (OnnxDecoderState)decoderState;
-        var inputs = new List<(string, Tensor)> { (CaptionerOnnx.Tokens, tokens) };
-        inputs.AddRange(state.Zip(current.Carried));
-        for (int p = 0; p < current.Memories.Length; p++)
-        {
-            inputs.Add((memory[2 * p], current.Memories[p].Values));
-            inputs.Add((memory[2 * p + 1], current.Memories[p].Keys));
-        }
-        var outputs = step.Run(inputs, [CaptionerOnnx.LogProbs, .. state.Select(s => s + CaptionerOnnx.Next), CaptionerOnnx.Alpha]);
+        var outputs = step.Run([(CaptionerOnnx.Tokens, tokens), .. current.Inputs(state, memory)], stepOutputs);
         var device = tokens.device;
         var next = new OnnxDecoderState([.. outputs[1..^1].Select(t => t.to(device))], current.Memories);
         return new StepOutput(outputs[0].to(device), next, outputs[^1].to(device));
@@ -114,4 +109,8 @@ public sealed record OnnxDecoderState(Tensor[] Carried, AttentionMemory[] Memori
         new OnnxDecoderState([.. Carried.Select(t => t.index_select(0, rowIndices))], [.. Memories.Select(m => m.Select(rowIndices))]);
 
     public IEnumerable<Tensor> Tensors => Carried.Concat(Memories.SelectMany(m => m.Mask is null ? new[] { m.Values, m.Keys } : [m.Values, m.Keys, m.Mask]));
+
+    /// <summary>A step graph's inputs: the carried tensors under <paramref name="state"/>, the memories under <paramref name="memory"/>'s (values, keys) names.</summary>
+    public IEnumerable<(string Name, Tensor Value)> Inputs(string[] state, string[] memory) =>
+        state.Zip(Carried).Concat(Memories.SelectMany((m, p) => new[] { (memory[2 * p], m.Values), (memory[2 * p + 1], m.Keys) }));
 }

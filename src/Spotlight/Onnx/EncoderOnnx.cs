@@ -12,6 +12,7 @@ namespace Spotlight.Onnx;
 public static class EncoderOnnx
 {
     public const string Images = "images", Regions = "regions";
+    private const float VitEpsilon = 1e-6f;   // timm's ViTs, which VitBlock follows
 
     /// <summary>A graph of the encoder alone: <c>images</c> (images, 3, S, S) → <c>regions</c> (images, n, featureDim).</summary>
     public static global::Onnx.ModelProto Graph(IImageEncoder encoder, int imageSize, string name)
@@ -47,21 +48,16 @@ public static class EncoderOnnx
         for (int i = 0; i < c.Depth; i++)
         {
             string b = $"blocks.{i}";
-            var normed = Norm(graph, weights, x, $"{b}.norm1");
+            var normed = TransformerOnnx.LayerNorm(graph, weights, x, $"{b}.norm1", VitEpsilon);
             var (context, _) = TransformerOnnx.Attend(graph, weights, $"{b}.attn", TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.queryProj"),
                 TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.valueProj"), TransformerOnnx.Linear(graph, weights, normed, $"{b}.attn.keyProj"), c.Heads, c.Dim);
             x = graph.Node("Add", [x, context]);
-            var hidden = Gelu(graph, TransformerOnnx.Linear(graph, weights, Norm(graph, weights, x, $"{b}.norm2"), $"{b}.fc1"));
+            var hidden = Gelu(graph, TransformerOnnx.Linear(graph, weights, TransformerOnnx.LayerNorm(graph, weights, x, $"{b}.norm2", VitEpsilon), $"{b}.fc1"));
             x = graph.Node("Add", [x, TransformerOnnx.Linear(graph, weights, hidden, $"{b}.fc2")]);
         }
-        var final = Norm(graph, weights, x, "norm");
+        var final = TransformerOnnx.LayerNorm(graph, weights, x, "norm", VitEpsilon);
         return graph.Node("Slice", [final, graph.Ints(1), graph.Ints(long.MaxValue), graph.Ints(1)]);     // drop the class token
     }
-
-    // ViT layer norms use ε = 1e-6 (timm's), not the Transformer layers' 1e-5.
-    private static string Norm(OnnxGraph graph, IReadOnlyDictionary<string, TorchSharp.torch.Tensor> weights, string x, string name) =>
-        graph.Node("LayerNormalization", [x, graph.Constant($"{name}.weight", weights[$"{name}.weight"]), graph.Constant($"{name}.bias", weights[$"{name}.bias"])],
-            OnnxGraph.IntAttribute("axis", -1), OnnxGraph.FloatAttribute("epsilon", 1e-6f));
 
     /// <summary>GELU(x) = x · Φ(x) = ½x(1 + erf(x / √2)), TorchSharp's exact form (opset 17 has no Gelu operator).</summary>
     private static string Gelu(OnnxGraph graph, string x) =>

@@ -38,7 +38,10 @@ public sealed class OnnxSession : IDisposable
             throw new SpotlightException($"{source}: ONNX Runtime cannot load it ({e.Message.Split('\n')[0]})");
         }
         Source = source;
+        outputNames = [.. session.OutputNames];
     }
+
+    private readonly HashSet<string> outputNames;
 
     public string Source { get; }
     public IReadOnlyList<string> InputNames => session.InputNames;
@@ -58,10 +61,10 @@ public sealed class OnnxSession : IDisposable
     /// </summary>
     public Tensor[] Run(IReadOnlyList<(string Name, Tensor Value)> inputs, params string[] outputs)
     {
-        foreach (var name in outputs.Where(o => !session.OutputNames.Contains(o)))
+        foreach (var name in outputs.Where(o => !outputNames.Contains(o)))
             throw new SpotlightException($"{Source}: has no output '{name}' (it has {string.Join(", ", session.OutputNames)})");
-        foreach (var name in session.InputNames.Where(n => !inputs.Any(i => i.Name == n)))
-            throw new SpotlightException($"{Source}: input '{name}' was not given");
+        if (session.InputNames.FirstOrDefault(n => !inputs.Any(i => i.Name == n)) is { } missing)
+            throw new SpotlightException($"{Source}: input '{missing}' was not given");
         // Inputs are read in place from the tensors' memory (kept alive and contiguous here until the run ends);
         // outputs are copied once, straight into new tensors' memory.
         var held = inputs.Select(i => Contiguous(i.Value)).ToList();

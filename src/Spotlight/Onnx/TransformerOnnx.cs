@@ -10,10 +10,45 @@ namespace Spotlight.Onnx;
 /// </summary>
 public static class TransformerOnnx
 {
-    /// <summary>LayerNorm over the last axis (ε = 1e-5, TorchSharp's default).</summary>
-    public static string LayerNorm(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string name) =>
+    /// <summary>LayerNorm over the last axis (ε = 1e-5, TorchSharp's default, unless given: timm's ViTs use 1e-6).</summary>
+    public static string LayerNorm(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string name, float epsilon = 1e-5f) =>
         graph.Node("LayerNormalization", [x, graph.Constant($"{name}.weight", weights[$"{name}.weight"]), graph.Constant($"{name}.bias", weights[$"{name}.bias"])],
-            OnnxGraph.IntAttribute("axis", -1), OnnxGraph.FloatAttribute("epsilon", 1e-5f));
+            OnnxGraph.IntAttribute("axis", -1), OnnxGraph.FloatAttribute("epsilon", epsilon));
+
+    /// <summary>The carried state of a cached decoder: each layer's self-attention keys and values, in order.</summary>
+    public static string[] CacheNames(int layers) =>
+        [.. Enumerable.Range(0, layers).SelectMany(i => new[] { $"past_keys_{i}", $"past_values_{i}" })];
+
+    /// <summary>The memory a cached decoder reads: each layer's cross-attention (values, keys) pair, in order.</summary>
+    public static string[] MemoryNames(int layers) =>
+        [.. Enumerable.Range(0, layers).SelectMany(i => new[] { $"memory_values_{i}", $"memory_keys_{i}" })];
+
+    /// <summary>The step's cache inputs, (rows, heads, past, headDim) per layer.</summary>
+    public static (string Keys, string Values)[] CacheInputs(OnnxGraph graph, int layers, int heads, int headDim) =>
+        [.. Enumerable.Range(0, layers).Select(i => (
+            graph.Input($"past_keys_{i}", OnnxGraph.ElementType.Float, "rows", heads, "past", headDim),
+            graph.Input($"past_values_{i}", OnnxGraph.ElementType.Float, "rows", heads, "past", headDim)))];
+
+    /// <summary>The step's memory inputs, (items, length, dim) per layer; the axes are named by the caller.</summary>
+    public static (string Values, string Keys)[] MemoryInputs(OnnxGraph graph, int layers, string items, object length, int dim) =>
+        [.. Enumerable.Range(0, layers).Select(i => (
+            graph.Input($"memory_values_{i}", OnnxGraph.ElementType.Float, items, length, dim),
+            graph.Input($"memory_keys_{i}", OnnxGraph.ElementType.Float, items, length, dim)))];
+
+    /// <summary>A layer's longer cache as the step's outputs NAME_next.</summary>
+    public static void CacheOutputs(OnnxGraph graph, int layer, string keys, string values, int heads, int headDim)
+    {
+        graph.Output(keys, $"past_keys_{layer}_next", OnnxGraph.ElementType.Float, "rows", heads, "past_next", headDim);
+        graph.Output(values, $"past_values_{layer}_next", OnnxGraph.ElementType.Float, "rows", heads, "past_next", headDim);
+    }
+
+    /// <summary>The step's position: the length of the caches, [t].</summary>
+    public static string CachePosition(OnnxGraph graph, string pastKeys) =>
+        graph.Node("Shape", [pastKeys], OnnxGraph.IntAttribute("start", 2), OnnxGraph.IntAttribute("end", 3));
+
+    /// <summary>The positions table a model adds, learned or sinusoidal (a new tensor: the caller disposes it).</summary>
+    public static Tensor PositionTable(Transformer.PositionKind kind, IReadOnlyDictionary<string, Tensor> weights, int positions, int dim) =>
+        kind == Transformer.PositionKind.Learned ? weights["learnedPositions.weight"].detach() : Transformer.Sinusoids.Table(positions, dim);
 
     /// <summary>A linear layer of a module by its parameter prefix (no bias when the state dict has none).</summary>
     public static string Linear(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string name) =>

@@ -29,11 +29,9 @@ public static class TranslatorOnnx
     public const string Source = "source", SourceMask = "source_mask", Tokens = "tokens", LogProbs = "log_probs", Alpha = "alpha", Next = "_next";
     public const string ManifestFile = "translator.json", FormatName = "spotlight-onnx-translator";
 
-    public static string[] StateNames(TranslatorConfig config) =>
-        [.. Enumerable.Range(0, config.DecoderLayers).SelectMany(i => new[] { $"past_keys_{i}", $"past_values_{i}" })];
+    public static string[] StateNames(TranslatorConfig config) => TransformerOnnx.CacheNames(config.DecoderLayers);
 
-    public static string[] MemoryNames(TranslatorConfig config) =>
-        [.. Enumerable.Range(0, config.DecoderLayers).SelectMany(i => new[] { $"memory_values_{i}", $"memory_keys_{i}" })];
+    public static string[] MemoryNames(TranslatorConfig config) => TransformerOnnx.MemoryNames(config.DecoderLayers);
 
     public static ModelProto Encoder(Seq2SeqModel network)
     {
@@ -44,7 +42,7 @@ public static class TranslatorOnnx
         var mask = graph.Input(SourceMask, ElementType.Bool, "sentences", "source_length");
         var length = graph.Node("Shape", [source], OnnxGraph.IntAttribute("start", 1), OnnxGraph.IntAttribute("end", 2));
         var positions = graph.Node("Range", [graph.Scalar64(0), graph.Node("Squeeze", [length, graph.Ints(0)]), graph.Scalar64(1)]);   // 0 … S−1
-        using var table = PositionTable(config, weights);
+        using var table = TransformerOnnx.PositionTable(config.Positions, weights, config.MaxPositions, config.ModelDim);
         var x = TransformerOnnx.Embed(graph, source, "sourceEmbedding.weight", weights["sourceEmbedding.weight"], positions, table, d);   // (sentences, S, d)
         for (int j = 0; j < config.EncoderLayers; j++) x = TransformerOnnx.EncoderLayer(graph, weights, x, $"encoderLayers.{j}", config.Heads, d, mask);
         var memory = TransformerOnnx.LayerNorm(graph, weights, x, "encoderNorm");
@@ -66,25 +64,18 @@ public static class TranslatorOnnx
         int d = config.ModelDim, heads = config.Heads, headDim = d / heads;
         var graph = new OnnxGraph("spotlight_transformer_translator_step");
         var tokens = graph.Input(Tokens, ElementType.Int64, "rows");
-        var past = Enumerable.Range(0, config.DecoderLayers).Select(i => (
-            Keys: graph.Input($"past_keys_{i}", ElementType.Float, "rows", heads, "past", headDim),
-            Values: graph.Input($"past_values_{i}", ElementType.Float, "rows", heads, "past", headDim))).ToArray();
-        var memory = Enumerable.Range(0, config.DecoderLayers).Select(i => (
-            Values: graph.Input($"memory_values_{i}", ElementType.Float, "sentences", "source_length", d),
-            Keys: graph.Input($"memory_keys_{i}", ElementType.Float, "sentences", "source_length", d))).ToArray();
+        var past = TransformerOnnx.CacheInputs(graph, config.DecoderLayers, heads, headDim);
+        var memory = TransformerOnnx.MemoryInputs(graph, config.DecoderLayers, "sentences", "source_length", d);
         var mask = graph.Input(SourceMask, ElementType.Bool, "sentences", "source_length");
-
-        var position = graph.Node("Shape", [past[0].Keys], OnnxGraph.IntAttribute("start", 2), OnnxGraph.IntAttribute("end", 3));   // [t]
-        using var table = PositionTable(config, weights);
-        var x = TransformerOnnx.Embed(graph, tokens, "targetEmbedding.weight", weights["targetEmbedding.weight"], position, table, d);   // (rows, d)
+        using var table = TransformerOnnx.PositionTable(config.Positions, weights, config.MaxPositions, d);
+        var x = TransformerOnnx.Embed(graph, tokens, "targetEmbedding.weight", weights["targetEmbedding.weight"], TransformerOnnx.CachePosition(graph, past[0].Keys), table, d);   // (rows, d)
         var sentences = graph.Node("Shape", [mask], OnnxGraph.IntAttribute("start", 0), OnnxGraph.IntAttribute("end", 1));
         string? alpha = null;
         for (int i = 0; i < config.DecoderLayers; i++)
         {
             var p = $"decoderLayers.{i}";
             (x, var keys, var values) = TransformerOnnx.CachedSelfAttention(graph, weights, x, p, past[i].Keys, past[i].Values, heads, d);
-            graph.Output(keys, $"past_keys_{i}{Next}", ElementType.Float, "rows", heads, "past_next", headDim);
-            graph.Output(values, $"past_values_{i}{Next}", ElementType.Float, "rows", heads, "past_next", headDim);
+            TransformerOnnx.CacheOutputs(graph, i, keys, values, heads, headDim);
             var query = TransformerOnnx.Linear(graph, weights, TransformerOnnx.LayerNorm(graph, weights, x, $"{p}.crossNorm"), $"{p}.crossAttention.queryProj");
             var grouped = graph.Node("Reshape", [query, graph.Node("Concat", [sentences, graph.Ints(-1, d)], OnnxGraph.IntAttribute("axis", 0))]);   // (sentences, k, d)
             var (context, perHead) = TransformerOnnx.Attend(graph, weights, $"{p}.crossAttention", grouped, memory[i].Values, memory[i].Keys, heads, d, mask);
@@ -132,11 +123,6 @@ public static class TranslatorOnnx
         AtomicFile.WriteAllText(Path.Combine(folder, ManifestFile), manifest.ToJsonString(Captioning.CaptionerOnnxExport.Json));
     }
 
-    private static Tensor PositionTable(TranslatorConfig config, IReadOnlyDictionary<string, Tensor> weights) =>
-        config.Positions == Spotlight.Transformer.PositionKind.Learned
-            ? weights["learnedPositions.weight"].detach()
-            : Spotlight.Transformer.Sinusoids.Table(config.MaxPositions, config.ModelDim);
-
     private static (TranslatorConfig Config, IReadOnlyDictionary<string, Tensor> Weights) Transformer(Seq2SeqModel network) =>
         network is TransformerModel
             ? (network.Config, network.state_dict())
@@ -181,14 +167,8 @@ public sealed class OnnxTranslatorSteps : IDisposable
     public StepOutput Step(Tensor tokens, IDecoderState decoderState)
     {
         var current = (Captioning.OnnxDecoderState)decoderState;
-        var inputs = new List<(string, Tensor)> { (TranslatorOnnx.Tokens, tokens), (TranslatorOnnx.SourceMask, current.Memories[0].Mask!) };
-        inputs.AddRange(state.Zip(current.Carried));
-        for (int p = 0; p < current.Memories.Length; p++)
-        {
-            inputs.Add((memory[2 * p], current.Memories[p].Values));
-            inputs.Add((memory[2 * p + 1], current.Memories[p].Keys));
-        }
-        var outputs = step.Run(inputs, [TranslatorOnnx.LogProbs, .. state.Select(s => s + TranslatorOnnx.Next), TranslatorOnnx.Alpha]);
+        var outputs = step.Run([(TranslatorOnnx.Tokens, tokens), (TranslatorOnnx.SourceMask, current.Memories[0].Mask!), .. current.Inputs(state, memory)],
+            [TranslatorOnnx.LogProbs, .. state.Select(s => s + TranslatorOnnx.Next), TranslatorOnnx.Alpha]);
         return new StepOutput(outputs[0], new Captioning.OnnxDecoderState(outputs[1..^1], current.Memories), outputs[^1]);
     }
 
