@@ -33,8 +33,7 @@ public static class EncoderEnginesBench
 
     public static void Run(string[] args)
     {
-        int At(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        int threads = At("--threads", 2), reps = At("--reps", 5);
+        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 5);
         torch.set_num_threads(threads);
         var script = Path.Combine(Path.GetTempPath(), "spotlight-bench-pytorch.py");
         File.WriteAllText(script, PyTorchScript);

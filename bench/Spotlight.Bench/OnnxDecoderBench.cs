@@ -13,10 +13,8 @@ public static class OnnxDecoderBench
 {
     public static void Run(string[] args)
     {
-        int threadsAt = Array.IndexOf(args, "--threads");
-        torch.set_num_threads(threadsAt >= 0 ? int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 2);
-        var folder = args.FirstOrDefault(a => Directory.Exists(a)) ?? "samples";
-        var photos = Directory.GetFiles(folder).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        torch.set_num_threads(BenchArgs.Int(args, "--threads", 2));
+        var (folder, photos) = BenchArgs.Samples(args);
         using var model = CaptionModel.LoadPretrained();
         Console.WriteLine($"{CaptionModel.PretrainedPath}; threads {torch.get_num_threads()}; {photos.Count} photos in {folder}, repeated to 32");
         using var scope = torch.NewDisposeScope();

@@ -44,6 +44,14 @@ public sealed class Classifier : Module<Tensor, Tensor>
     /// <summary>images (batch, 3, S, S) → class logits (batch, classes).</summary>
     public override Tensor forward(Tensor images) => head.forward(dropout.forward(Features(images)));
 
+    /// <summary>images → logits and, for a ViT, each block's attention per head, from one pass (null for other encoders).</summary>
+    public (Tensor Logits, IReadOnlyList<Tensor>? Attention) ForwardWithAttention(Tensor images)
+    {
+        if (encoder is not VisionTransformer vit) return (forward(images), null);
+        var (tokens, weights) = vit.TokensWithAttention(images);
+        return (head.forward(dropout.forward(tokens[.., 0])), weights);
+    }
+
     /// <summary>The pooled features (batch, dim): the ViT's class token, or the mean region.</summary>
     public Tensor Features(Tensor images) => encoder is VisionTransformer vit
         ? vit.Tokens(images)[.., 0]

@@ -73,17 +73,14 @@ public sealed class ClassifierModel : IDisposable
         {
             using var scope = NewDisposeScope();
             var image = ImageTensor.Load(path, Preprocessing).unsqueeze(0);
-            var p = Probabilities(image)[0].data<float>().ToArray();
+            Network.eval();
+            using var noGrad = no_grad();
+            var (logits, attention) = Network.ForwardWithAttention(image);
+            var p = nn.functional.softmax(logits, 1)[0].data<float>().ToArray();
             var best = p.Select((v, i) => (Labels[i], (double)v)).OrderByDescending(x => x.Item2).Take(Math.Clamp(top, 1, p.Length)).ToList();
-            float[]? rollout = null;
-            int gh = 0, gw = 0;
-            if (Network.Encoder is VisionTransformer vit)
-            {
-                using var noGrad = no_grad();
-                rollout = AttentionRollout.ClassTokenMap(vit.AttentionWeights(image))[0].data<float>().ToArray();
-                (gh, gw) = (vit.GridHeight, vit.GridWidth);
-            }
-            results.Add(new ClassPrediction(path, best, rollout, gh, gw));
+            var rollout = attention is null ? null : AttentionRollout.ClassTokenMap(attention)[0].data<float>().ToArray();
+            var grid = (IImageEncoder)Network.Encoder;
+            results.Add(rollout is null ? new ClassPrediction(path, best, null, 0, 0) : new ClassPrediction(path, best, rollout, grid.GridHeight, grid.GridWidth));
         }
         return results;
     }

@@ -96,6 +96,7 @@ public sealed class ClassifierTrainer(ImageFolderData data, ClassifierConfig con
         private readonly ClassifierExamples train;
         private readonly ClassifierExamples validation;
         private readonly optim.Optimizer optimizer;
+        private (int Epoch, int[] Order, bool[] Flips) epochPlan = (-1, [], []);
 
         public Task(ClassifierTrainer trainer, TrainingOutputs paths)
         {
@@ -121,10 +122,7 @@ public sealed class ClassifierTrainer(ImageFolderData data, ClassifierConfig con
         {
             var clock = Stopwatch.StartNew();
             using var scope = NewDisposeScope();
-            var order = Enumerable.Range(0, train.Count).ToArray();
-            var rng = SeededRandom.Derive(trainer.options.Seed, context.Epoch);   // the epoch's order and flips from (seed, epoch) alone
-            rng.Shuffle(order);
-            var flips = order.Select(_ => trainer.options.Flip && rng.NextDouble() < 0.5).ToArray();
+            var (_, order, flips) = Plan(context.Epoch);
             var rows = order.Skip(context.Batch * trainer.options.BatchSize).Take(trainer.options.BatchSize).ToList();
             var (images, labels) = train.Batch(rows, r => flips[r]);
             var logits = model.Network.forward(images);
@@ -136,6 +134,19 @@ public sealed class ClassifierTrainer(ImageFolderData data, ClassifierConfig con
             double accuracy = logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
             return new ClassifierStepReport(context.Epoch + 1, trainer.options.Epochs, context.Batch + 1, context.BatchesInEpoch, context.Step,
                 loss.item<float>(), accuracy, rows.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), context.LearningRate, context.Elapsed + clock.Elapsed);
+        }
+
+        /// <summary>The epoch's order and flips, from (seed, epoch) alone so a resumed run sees the same batches; drawn once per epoch.</summary>
+        private (int Epoch, int[] Order, bool[] Flips) Plan(int epoch)
+        {
+            if (epochPlan.Epoch != epoch)
+            {
+                var order = Enumerable.Range(0, train.Count).ToArray();
+                var rng = SeededRandom.Derive(trainer.options.Seed, epoch);
+                rng.Shuffle(order);
+                epochPlan = (epoch, order, [.. order.Select(_ => trainer.options.Flip && rng.NextDouble() < 0.5)]);
+            }
+            return epochPlan;
         }
 
         public Validated<ClassifierValidationReport> Validate(ValidationContext context)
@@ -160,12 +171,8 @@ public sealed class ClassifierTrainer(ImageFolderData data, ClassifierConfig con
             ["config"] = JsonSerializer.Serialize(model.Network.Config, ClassifierModel.Json),
         };
 
-        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries)
-        {
-            foreach (var (name, value) in CheckpointEntries())
-                if (!entries.TryGetValue(name, out var saved) || saved != value)
-                    throw new SpotlightException($"{path}: checkpoint does not fit this run (its {name} differ)");
-        }
+        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries) =>
+            Training.CheckpointEntries.RequireSame(path, CheckpointEntries(), entries);
 
         public void Dispose()
         {

@@ -57,3 +57,15 @@ public sealed record ValidationContext(int Epoch, long Step, double LearningRate
 
 /// <param name="Score">null: nothing to validate on (the last model is then also the best)</param>
 public readonly record struct Validated<TValidation>(TValidation? Report, double? Score, double TieBreak, bool IsBest);
+
+/// <summary>The check most tasks make of a checkpoint's entries before resuming.</summary>
+public static class CheckpointEntries
+{
+    /// <summary>Every expected entry must be in the checkpoint with the same text; the first that is not is one line.</summary>
+    public static void RequireSame(string path, IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> saved)
+    {
+        foreach (var (name, value) in expected)
+            if (!saved.TryGetValue(name, out var text) || text != value)
+                throw new SpotlightException($"{path}: checkpoint does not fit this run (its {name.Replace('_', ' ')} differs)");
+    }
+}

@@ -139,12 +139,8 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             ["config"] = JsonSerializer.Serialize(model.Config, VqaModel.Json),
         };
 
-        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries)
-        {
-            foreach (var (name, value) in CheckpointEntries())
-                if (!entries.TryGetValue(name, out var saved) || saved != value)
-                    throw new SpotlightException($"{path}: checkpoint does not fit this run (its {name.Replace('_', ' ')} differs)");
-        }
+        public void CheckCheckpoint(string path, IReadOnlyDictionary<string, string> entries) =>
+            Training.CheckpointEntries.RequireSame(path, CheckpointEntries(), entries);
 
         public void Dispose()
         {

@@ -49,7 +49,12 @@ public class CaptionFromCodeTests(TinyCaptioningData data)
 
         Assert.True(code == 0, error);
         using var model = CaptionModel.Load(trained.BestModelPath);
-        var expected = model.CaptionFiles([photo], new CaptionOptions(Beam: 3))[0];
+        AssertCaptionAndPeaks(model.CaptionFiles([photo], new CaptionOptions(Beam: 3))[0], output, " ");
+    }
+
+    /// <summary>An example's output: the caption, then a line per word "WORD\trow R, column C" + <paramref name="after"/>, at the library's attention peak.</summary>
+    internal static void AssertCaptionAndPeaks(CaptionResult expected, string output, string after)
+    {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected.Caption, lines[0]);
         Assert.Equal(expected.Tokens.Count, lines.Length - 1);
@@ -57,7 +62,7 @@ public class CaptionFromCodeTests(TinyCaptioningData data)
         {
             var weights = expected.Attention.Weights[t];
             int peak = Array.IndexOf(weights, weights.Max());
-            Assert.StartsWith($"{expected.Tokens[t]}\trow {peak / expected.Attention.GridWidth}, column {peak % expected.Attention.GridWidth} ", lines[t + 1]);
+            Assert.StartsWith($"{expected.Tokens[t]}\trow {peak / expected.Attention.GridWidth}, column {peak % expected.Attention.GridWidth}{after}", lines[t + 1]);
         }
     }
 

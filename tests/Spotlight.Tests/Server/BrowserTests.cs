@@ -11,30 +11,18 @@ namespace Spotlight.Tests.Server;
 [Collection(ServerCollection.Name)]
 public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [SkippableFact]
     public async Task Uploading_an_image_shows_its_caption_and_hovering_a_word_draws_its_heatmap()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (.ci/run installs Debian's chromium package when run as root)");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Skip.If(HeadlessChromium.Missing is not null, HeadlessChromium.Missing);
         var samplePhoto = Path.Combine(Spotlight.Tests.Captioning.PretrainedCaptionerTests.Repository, "samples", "chelsea.png");
         var sample = fixture.Model.CaptionFiles([samplePhoto], ServerFixture.Beam3)[0];   // before the server's model thread starts
         await using var server = await TestHostHandle.KestrelAsync(fixture.Backend);
         var profile = Path.Combine(fixture.Directory, "chromium-profile-" + Guid.NewGuid().ToString("N"));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic"],
-            ViewportSize = new ViewportSize { Width = 1000, Height = 760 },
-            Timeout = 30_000,
-        });
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        var (browser, page) = await HeadlessChromium.OpenAsync(playwright, profile);
+        await using var closing = browser;
         var consoleErrors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
 
@@ -44,7 +32,7 @@ public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
         // Before any upload the page shows the sample photo (samples/chelsea.png), captioned, not an empty frame.
         await page.WaitForFunctionAsync("() => document.getElementById('timings').textContent.startsWith('PNG 451×300')");
         Assert.Equal(sample.Tokens, await page.Locator("#caption .word").AllTextContentsAsync());
-        Assert.True(await PaintedPixels(page, "photo") > 0, "the sample was not drawn");
+        Assert.True(await HeadlessChromium.PaintedPixels(page, "photo") > 0, "the sample was not drawn");
 
         await page.Locator("#beam").FillAsync("3");
         await page.Locator("#alternatives").FillAsync("3");
@@ -55,12 +43,12 @@ public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
         var words = await page.Locator("#caption .word").AllTextContentsAsync();
         Assert.Equal(expected.Tokens, words);
         Assert.Equal(expected.Alternatives.Count, await page.Locator("#alternatives-list li").CountAsync());
-        Assert.True(await PaintedPixels(page, "photo") > 0, "the image was not drawn");
-        Assert.Equal(0, await PaintedPixels(page, "heat"));   // nothing until a word is pointed at
+        Assert.True(await HeadlessChromium.PaintedPixels(page, "photo") > 0, "the image was not drawn");
+        Assert.Equal(0, await HeadlessChromium.PaintedPixels(page, "heat"));   // nothing until a word is pointed at
 
         await page.Locator("#caption .word").Nth(0).HoverAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('heat').dataset.token === '0'");
-        Assert.Equal(384 * 384, await PaintedPixels(page, "heat"));   // every pixel tinted, at least 5% opaque
+        Assert.Equal(384 * 384, await HeadlessChromium.PaintedPixels(page, "heat"));   // every pixel tinted, at least 5% opaque
 
         // Where the word's attention weight is largest the overlay is most opaque; where it is smallest, least.
         var weights = expected.Attention.Weights[0];
@@ -77,15 +65,4 @@ public class BrowserTests(ServerFixture fixture, ITestOutputHelper output)
         output.WriteLine($"screenshot: {screenshot}");
         Assert.Empty(consoleErrors);
     }
-
-    /// <summary>How many pixels of a canvas are not fully transparent.</summary>
-    private static Task<int> PaintedPixels(IPage page, string canvasId) => page.EvaluateAsync<int>($$"""
-        () => {
-          const c = document.getElementById('{{canvasId}}');
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let n = 0;
-          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-          return n;
-        }
-        """);
 }

@@ -58,20 +58,12 @@ public class LayerMapsTests(ServerFixture fixture)
     [SkippableFact]
     public async Task The_page_offers_each_layer_and_head_of_a_transformer_and_draws_the_chosen_one()
     {
-        const string chromium = "/usr/bin/chromium";
-        Skip.IfNot(File.Exists(chromium), $"{chromium} is not installed (.ci/run installs Debian's chromium package when run as root)");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Skip.If(HeadlessChromium.Missing is not null, HeadlessChromium.Missing);
         using var backend = CaptionModelBackend.Load(TransformerModel());
         await using var server = await TestHostHandle.KestrelAsync(backend);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(fixture.Directory, "chromium-" + Guid.NewGuid().ToString("N")),
-            new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = chromium, Headless = true, Timeout = 30_000,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        var (browser, page) = await HeadlessChromium.OpenAsync(playwright, Path.Combine(fixture.Directory, "chromium-" + Guid.NewGuid().ToString("N")));
+        await using var closing = browser;
         await page.GotoAsync(server.BaseAddress.ToString());
         await page.WaitForFunctionAsync("() => document.getElementById('model').textContent.startsWith('Model transformer.spotlight@')");
         await page.SetInputFilesAsync("#file", fixture.ImagePaths[1]);
@@ -82,7 +74,6 @@ public class LayerMapsTests(ServerFixture fixture)
         if (await page.Locator("#caption .word").CountAsync() == 0) return;              // an empty caption has no word to point at
         await page.Locator("#maps").SelectOptionAsync("1:0");
         await page.Locator("#caption .word").First.HoverAsync();
-        var painted = await page.EvaluateAsync<int>("() => { const c = document.getElementById('heat'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }");
-        Assert.True(painted > 0, "layer 2, head 1's map was not drawn");
+        Assert.True(await HeadlessChromium.PaintedPixels(page, "heat") > 0, "layer 2, head 1's map was not drawn");
     }
 }

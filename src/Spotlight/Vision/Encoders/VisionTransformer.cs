@@ -130,11 +130,13 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>, IImageEncoder
     public Tensor Tokens(Tensor images) => norm.forward(Run(images, null));
 
     /// <summary>Each block's attention per head (batch, heads, 1 + grid², 1 + grid²), input to output.</summary>
-    public IReadOnlyList<Tensor> AttentionWeights(Tensor images)
+    public IReadOnlyList<Tensor> AttentionWeights(Tensor images) => TokensWithAttention(images).Weights;
+
+    /// <summary><see cref="Tokens"/> and <see cref="AttentionWeights"/> from one pass.</summary>
+    public (Tensor Tokens, IReadOnlyList<Tensor> Weights) TokensWithAttention(Tensor images)
     {
         var weights = new List<Tensor>(blocks.Count);
-        Run(images, weights);
-        return weights;
+        return (norm.forward(Run(images, weights)), weights);
     }
 
     private Tensor Run(Tensor images, List<Tensor>? weights)
