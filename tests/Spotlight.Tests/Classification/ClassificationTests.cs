@@ -7,7 +7,8 @@ using TorchSharp;
 namespace Spotlight.Tests.Classification;
 
 /// <summary>Image-folder classification: the synthetic task, the folder reader, training the CNN and the ViT, the model file.</summary>
-[Collection("Console")]
+// Runs alone: it seeds and draws from libtorch's global generator, which the server fixture's model also draws from.
+[Collection(Spotlight.Tests.Captioning.TinyCaptioningCollection.Name)]
 public class ClassificationTests
 {
     private static SyntheticClasses.Config TwoShapes => new(TrainPerClass: 120, ValPerClass: 20, TestPerClass: 40, Size: 32, Seed: 3,

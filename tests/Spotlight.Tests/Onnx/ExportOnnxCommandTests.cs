@@ -5,7 +5,8 @@ using Spotlight.Tests.Vision;
 namespace Spotlight.Tests.Onnx;
 
 /// <summary><c>spotlight export onnx</c> and <c>caption --decoder-runtime onnx</c> as a user runs them.</summary>
-[Collection("Console")]
+// Runs alone: it seeds and draws from libtorch's global generator, which the server fixture's model also draws from.
+[Collection(TinyCaptioningCollection.Name)]
 public class ExportOnnxCommandTests
 {
     [Fact]

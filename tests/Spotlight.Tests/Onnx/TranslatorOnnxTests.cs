@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 namespace Spotlight.Tests.Onnx;
 
 /// <summary>The Transformer translator's ONNX export against TorchSharp, with padded sources of different lengths.</summary>
+// Runs alone: it seeds and draws from libtorch's global generator, which the server fixture's model also draws from.
+[Collection(Spotlight.Tests.Captioning.TinyCaptioningCollection.Name)]
 public class TranslatorOnnxTests
 {
     private const double Tolerance = 1e-4;
