@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(CaptionCommand.Create());
+        root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
