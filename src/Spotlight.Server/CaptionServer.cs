@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,14 @@ public static class CaptionServer
     /// A configured, not yet started server with these tasks (each registered once; the caller disposes them).
     /// <paramref name="configure"/> runs last, so tests can swap in the in-memory server or add a log sink.
     /// </summary>
-    public static WebApplication Build(ServerOptions options, IEnumerable<ServedTask> tasks, Action<WebApplicationBuilder>? configure = null)
+    /// <remarks><paramref name="configuration"/>: settings beyond the options, Kestrel's section (TLS certificates, endpoints); see <see cref="ServerConfiguration"/>.</remarks>
+    public static WebApplication Build(ServerOptions options, IEnumerable<ServedTask> tasks, Action<WebApplicationBuilder>? configure = null,
+        IConfiguration? configuration = null)
     {
         options.Validate();
-        // The empty builder reads no appsettings.json, environment or command line: what listens is what --urls says.
+        ServerConfiguration.RequireCertificate(options, configuration);
+        // The empty builder reads no appsettings.json, environment or command line by itself: ServerConfiguration has
+        // already turned those into the options, and only Kestrel's section is passed on (for TLS).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(CaptionServer).Assembly.GetName().Name,
@@ -33,6 +38,12 @@ public static class CaptionServer
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
         builder.WebHost.UseUrls([.. options.Urls]);
+        if (configuration is not null)
+        {
+            builder.Configuration.AddConfiguration(configuration);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false));
+        }
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         ConfigureLogging(builder.Logging, options);
 
@@ -60,14 +71,16 @@ public static class CaptionServer
     /// what it serves and where, and blocks until Ctrl+C or SIGTERM; then stops accepting, lets in-flight requests
     /// finish (up to the shutdown timeout), disposes the tasks and returns.
     /// </summary>
-    public static void Serve(ServerOptions options, IEnumerable<Func<ServedTask>> loaders, TextWriter notices)
+    public static void Serve(ServerOptions options, IEnumerable<Func<ServedTask>> loaders, TextWriter notices, IConfiguration? configuration = null)
     {
         options.Validate();
+        ServerConfiguration.RequireCertificate(options, configuration);
+        if (options.ApiKeyFile is { } keyFile) ApiKeys.Load(keyFile);   // a bad key file is reported before models load
         var tasks = new List<ServedTask>();
         try
         {
             foreach (var load in loaders) tasks.Add(load());
-            var app = Build(options, tasks);
+            var app = Build(options, tasks, configuration: configuration);
             try
             {
                 try
@@ -109,7 +122,8 @@ public static class CaptionServer
         // The framework's own per-request chatter would double the one line per request RequestLog writes.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        if (options.JsonLogs) logging.AddJsonConsole(json => json.TimestampFormat = "O");
-        else logging.AddSimpleConsole(simple => { simple.SingleLine = true; simple.TimestampFormat = "HH:mm:ss.fff "; });
+        // Scopes carry the request ID into every line a request causes (errors included).
+        if (options.JsonLogs) logging.AddJsonConsole(json => { json.TimestampFormat = "O"; json.IncludeScopes = true; });
+        else logging.AddSimpleConsole(simple => { simple.SingleLine = true; simple.TimestampFormat = "HH:mm:ss.fff "; simple.IncludeScopes = true; });
     }
 }

@@ -26,6 +26,7 @@ public static class Problems
     public static readonly ProblemKind BadText = new(422, "bad-text", "Text cannot be translated");
     public static readonly ProblemKind BadMask = new(422, "bad-mask", "Mask not usable");
     public static readonly ProblemKind BadQuestion = new(422, "bad-question", "Question cannot be answered");
+    public static readonly ProblemKind Unauthorized = new(401, "unauthorized", "API key missing or not valid");
     public static readonly ProblemKind NotFound = new(404, "not-found", "Not found");
     public static readonly ProblemKind MethodNotAllowed = new(405, "method-not-allowed", "Method not allowed");
     public static readonly ProblemKind BodyTooLarge = new(413, "body-too-large", "Request body too large");
@@ -42,7 +43,7 @@ public static class Problems
 
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadDecoding, BadText, BadMask, BadQuestion, NotFound, MethodNotAllowed, BodyTooLarge,
+        EmptyBody, BadParameter, BadMultipart, MissingImage, BadRequest, BadJson, BadSetting, BadDecoding, BadText, BadMask, BadQuestion, Unauthorized, NotFound, MethodNotAllowed, BodyTooLarge,
         TooManyPixels, UnsupportedContentType, NotAnImage, UnsupportedFormat, UndecodableImage, Overloaded, Internal,
         NotReady, ShuttingDown, Timeout,
     ];

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Spotlight.Server;
 
 /// <summary>
-/// Outermost middleware: one structured log line per request (method, path, status, latency, image bytes and
-/// pixels) and the request metrics. It sees the final status, after the exception handler and the 429s.
+/// Outermost middleware: the request's ID (the client's <c>X-Request-ID</c> when it is a sane token, else a new
+/// one; echoed in the response header, in problem+json as <c>request_id</c>, and in every log line of the request),
+/// one structured log line per request (method, path, status, latency, image bytes and pixels) and the request
+/// metrics. It sees the final status, after the exception handler, the 401s and the 429s.
 /// </summary>
 public sealed class RequestLog(RequestDelegate next, ServerMetrics metrics, ILogger<RequestLog> logger)
 {
@@ -21,9 +23,20 @@ public sealed class RequestLog(RequestDelegate next, ServerMetrics metrics, ILog
     /// <summary>Called by the caption endpoint as it learns the image's size.</summary>
     public static void SetImage(HttpContext context, long bytes, long? pixels) => context.Items[ImageKey] = new ImageSize(bytes, pixels);
 
+    public const string RequestIdHeader = "X-Request-ID";
+
+    /// <summary>A client's ID is kept when it is 1-128 of [A-Za-z0-9._:-] (nothing that could forge a log line).</summary>
+    public static string RequestId(HttpRequest request) =>
+        request.Headers[RequestIdHeader].ToString() is { Length: > 0 and <= 128 } given && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-')
+            ? given : Guid.NewGuid().ToString("N");
+
     public async Task InvokeAsync(HttpContext context)
     {
         long started = Stopwatch.GetTimestamp();
+        var id = RequestId(context.Request);
+        context.TraceIdentifier = id;
+        context.Response.Headers[RequestIdHeader] = id;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = id });
         try
         {
             await next(context);
@@ -40,10 +53,10 @@ public sealed class RequestLog(RequestDelegate next, ServerMetrics metrics, ILog
             if (path.Length > 200) path = path[..200];
             double ms = Math.Round(elapsed.TotalMilliseconds, 2);
             if (context.Items[ImageKey] is ImageSize image)
-                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms image_bytes={ImageBytes} image_pixels={ImagePixels}",
-                    context.Request.Method, path, status, ms, image.Bytes, image.Pixels);
+                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms image_bytes={ImageBytes} image_pixels={ImagePixels} request_id={RequestId}",
+                    context.Request.Method, path, status, ms, image.Bytes, image.Pixels, id);
             else
-                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms", context.Request.Method, path, status, ms);
+                logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms request_id={RequestId}", context.Request.Method, path, status, ms, id);
         }
     }
 }

@@ -49,15 +49,25 @@ public sealed record ServerOptions
     /// <summary>Request log lines as JSON objects (one per line) instead of plain text.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>A file of API keys, one per line: when set, every request but the probes and the page needs one.</summary>
+    public string? ApiKeyFile { get; init; }
+
+    /// <summary>Origins a browser may call the API from (CORS); empty (the default) sends no CORS headers at all.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
     public void Validate()
     {
         if (Urls.Count == 0) throw new SpotlightException("--urls must name at least one address");
         foreach (var url in Urls)
         {
-            // TLS is left to a proxy in front: the server would otherwise need certificate settings of its own.
-            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.Length <= "http://".Length)
-                throw new SpotlightException($"--urls: '{url}' is not an http:// address (put a TLS proxy in front for https)");
+            // https:// takes its certificate from Kestrel's configuration (Kestrel:Certificates:Default), see ServerConfiguration.
+            bool http = url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && url.Length > "http://".Length;
+            bool https = url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && url.Length > "https://".Length;
+            if (!http && !https) throw new SpotlightException($"--urls: '{url}' is not an http:// or https:// address");
         }
+        foreach (var origin in CorsOrigins)
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.Scheme is "http" or "https" && o.AbsolutePath == "/" && !origin.EndsWith('/')))
+                throw new SpotlightException($"--cors-origin: '{origin}' is not an origin like https://example.com (scheme, host and port only) or *");
         Check(MaxBatch, 1, 256, "--max-batch");
         Check(MaxWaitMs, 0, 10_000, "--max-wait-ms");
         Check(MaxConcurrency, 1, 10_000, "--max-concurrency");

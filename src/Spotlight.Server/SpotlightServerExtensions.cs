@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Spotlight.Server;
 
-/// <summary>What <see cref="SpotlightServerExtensions.AddSpotlightServer"/> returns: add the served tasks to it.</summary>
+/// <summary>What <c>AddSpotlightServer</c> returns: add the served tasks to it.</summary>
 public sealed class SpotlightServerBuilder
 {
     private readonly ServedTasks tasks;
@@ -50,7 +51,16 @@ public static class SpotlightServerExtensions
             throw new InvalidOperationException("AddSpotlightServer was already called on these services");
         var tasks = new ServedTasks();
         services.AddRoutingCore();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier);
+        if (options.ApiKeyFile is { } keyFile) services.AddSingleton(ApiKeys.Load(keyFile));
+        if (options.CorsOrigins.Count > 0)
+            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            {
+                if (options.CorsOrigins.Contains("*")) policy.AllowAnyOrigin();
+                else policy.WithOrigins([.. options.CorsOrigins]);
+                policy.WithMethods("GET", "POST").AllowAnyHeader().WithExposedHeaders(RequestLog.RequestIdHeader);
+            }));
         services.AddExceptionHandler<UnexpectedErrorHandler>();
         services.Configure<JsonOptions>(json => CaptionServer.Configure(json.SerializerOptions));
         services.AddOpenApi(ServerOpenApi.DocumentName, ServerOpenApi.Configure);
@@ -62,10 +72,23 @@ public static class SpotlightServerExtensions
         return new SpotlightServerBuilder(services, tasks);
     }
 
-    /// <summary>One log line and the metrics per request (outermost), and problem+json for exceptions and bare status codes.</summary>
+    /// <summary>
+    /// <see cref="AddSpotlightServer(IServiceCollection, ServerOptions)"/> with the options of the configuration's
+    /// "Spotlight" section (<c>builder.Configuration</c>: appsettings.json, environment variables, …). The host's own
+    /// settings (<c>ASPNETCORE_URLS</c>, Kestrel) decide where your app listens; Urls here is only for <c>spotlight serve</c>.
+    /// </summary>
+    public static SpotlightServerBuilder AddSpotlightServer(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSpotlightServer(ServerConfiguration.Bind(configuration));
+
+    /// <summary>
+    /// Per request, outermost first: the request ID, one log line and the metrics; CORS (when origins are set);
+    /// problem+json for exceptions and bare status codes. (API keys are checked on Spotlight's routes themselves.)
+    /// </summary>
     public static IApplicationBuilder UseSpotlightServer(this IApplicationBuilder app)
     {
         app.UseMiddleware<RequestLog>();
+        var options = app.ApplicationServices.GetRequiredService<ServerOptions>();
+        if (options.CorsOrigins.Count > 0) app.UseCors();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
@@ -88,6 +111,8 @@ public static class SpotlightServerExtensions
         metrics.Tasks = () => tasks.Loaded.Select(t => (t.Task.Name, t.Task.Readiness.IsReady)).ToList();
 
         var group = endpoints.MapGroup("");
+        if (services.GetService<ApiKeys>() is { } keys)
+            group.AddEndpointFilter((context, next) => ApiKeyCheck.Filter(context, next, keys));
         foreach (var task in tasks)
         {
             task.Start(services);

@@ -42,29 +42,37 @@ public static class ServeCommand
         var maxPixels = new Option<long>("--max-pixels") { Description = "image pixel limit, checked from the header before decoding", DefaultValueFactory = _ => defaults.MaxPixels };
         var timeout = new Option<double>("--timeout-s") { Description = "per-request time limit (then 504)", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds };
         var jsonLogs = new Option<bool>("--json-logs") { Description = "write request logs as JSON lines" };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "require an API key (Authorization: Bearer KEY or X-API-Key) from this file, one key per line, on every route but /healthz, /readyz and the page" };
+        var corsOrigins = new Option<string[]>("--cors-origin") { Description = "let browsers on this origin call the API (repeatable; * for any); off by default", AllowMultipleArgumentsPerToken = true };
+        var config = new Option<string?>("--config") { Description = "a JSON settings file (as appsettings.json, which is read from the current folder when present): a \"Spotlight\" section and Kestrel's (TLS); environment variables override it (Spotlight__MaxBatch=16, ASPNETCORE_URLS), and flags override both" };
         var tasks = TaskModelOptions();
         var threads = CommonOptions.Threads();
         var command = new Command("serve", "Serve captions over HTTP (POST /v1/captions) with a page showing per-word attention.")
         {
-            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs,
+            model, urls, maxBatch, maxWait, maxConcurrency, maxQueue, maxBody, maxPixels, timeout, jsonLogs, apiKeyFile, corsOrigins, config,
         };
         foreach (var task in tasks) command.Options.Add(task.Option);
         command.Options.Add(threads);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            double seconds = parse.GetValue(timeout);
+            var configuration = ServerConfiguration.Load(parse.GetValue(config), Directory.GetCurrentDirectory());
+            var options = ServerConfiguration.Bind(configuration);
+            // A flag given on the command line wins over every configuration source.
+            T Given<T>(Option<T> option, T configured) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : configured;
+            double seconds = Given(timeout, options.RequestTimeout.TotalSeconds);
             if (!(seconds > 0) || seconds > 3600) throw new SpotlightException($"--timeout-s must be between 0 and 3600, got {seconds}");
-            var options = new ServerOptions
+            options = options with
             {
-                Urls = parse.GetValue(urls)!, MaxBatch = parse.GetValue(maxBatch), MaxWaitMs = parse.GetValue(maxWait),
-                MaxConcurrency = parse.GetValue(maxConcurrency), MaxQueue = parse.GetValue(maxQueue),
-                MaxBodyBytes = parse.GetValue(maxBody), MaxPixels = parse.GetValue(maxPixels),
-                RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = parse.GetValue(jsonLogs),
+                Urls = Given(urls, [.. options.Urls]), MaxBatch = Given(maxBatch, options.MaxBatch), MaxWaitMs = Given(maxWait, options.MaxWaitMs),
+                MaxConcurrency = Given(maxConcurrency, options.MaxConcurrency), MaxQueue = Given(maxQueue, options.MaxQueue),
+                MaxBodyBytes = Given(maxBody, options.MaxBodyBytes), MaxPixels = Given(maxPixels, options.MaxPixels),
+                RequestTimeout = TimeSpan.FromSeconds(seconds), JsonLogs = Given(jsonLogs, options.JsonLogs),
+                ApiKeyFile = Given(apiKeyFile, options.ApiKeyFile), CorsOrigins = Given(corsOrigins, [.. options.CorsOrigins]),
             };
             string? captioner = CaptionerToServe(parse.GetValue(model), tasks.Any(t => parse.GetValue(t.Option) is not null));
             CaptionServer.Serve(options, [() => CaptioningTask.Load(captioner), .. tasks.Select(t => (Func<ServedTask>)(() => t.Load(parse.GetValue(t.Option))))],
-                Console.Error);
+                Console.Error, configuration);
             return 0;
         }));
         return command;

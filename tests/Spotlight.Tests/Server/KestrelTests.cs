@@ -34,10 +34,10 @@ public class KestrelTests(ServerFixture fixture)
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:8443")]
+    [InlineData("ftp://127.0.0.1:8443")]
     [InlineData("127.0.0.1:8080")]
     [InlineData("http://")]
-    public void Addresses_other_than_http_are_refused_with_one_line(string url)
+    public void Addresses_other_than_http_or_https_are_refused_with_one_line(string url)
     {
         var e = Assert.Throws<SpotlightException>(() => new ServerOptions { Urls = [url] }.Validate());
         Assert.Contains(url, e.Message);

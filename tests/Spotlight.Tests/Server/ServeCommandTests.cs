@@ -8,7 +8,9 @@ public class ServeCommandTests(ServerFixture fixture)
 {
     [Theory]
     [InlineData("--max-batch 0", "--max-batch must be between 1 and 256, got 0")]
-    [InlineData("--urls https://127.0.0.1:8443", "--urls: 'https://127.0.0.1:8443' is not an http:// address")]
+    [InlineData("--urls https://127.0.0.1:8443", "--urls: https://127.0.0.1:8443 needs a certificate: set Kestrel:Certificates:Default:Path")]
+    [InlineData("--urls ftp://127.0.0.1:21", "--urls: 'ftp://127.0.0.1:21' is not an http:// or https:// address")]
+    [InlineData("--cors-origin https://example.com/path", "--cors-origin: 'https://example.com/path' is not an origin")]
     [InlineData("--timeout-s 0", "--timeout-s must be between 0 and 3600")]
     [InlineData("--max-pixels -1", "--max-pixels must be positive")]
     public void Bad_settings_exit_with_1_and_one_line_naming_the_option(string options, string message)
@@ -65,7 +67,7 @@ public class ServeCommandTests(ServerFixture fixture)
         Assert.DoesNotContain("Required argument missing", error);
     }
 
-    private static (int Code, string Error) Run(string[] args)
+    internal static (int Code, string Error) Run(string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);
         return (code, error);

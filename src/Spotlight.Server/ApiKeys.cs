@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Spotlight.Server;
+
+/// <summary>
+/// The keys a client may present (one per line of the key file; blank lines and # comments skipped). Only their
+/// SHA-256 digests are kept, and a presented key is compared with every digest in constant time, so neither the
+/// timing nor a memory dump gives a key away. Keys are never logged.
+/// </summary>
+public sealed class ApiKeys
+{
+    private readonly byte[][] digests;
+
+    private ApiKeys(byte[][] digests) => this.digests = digests;
+
+    public int Count => digests.Length;
+
+    public static ApiKeys Load(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpotlightException($"{path}: cannot read the API key file: {e.Message}");
+        }
+        var keys = lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        if (keys.Count == 0) throw new SpotlightException($"{path}: the API key file holds no key (one per line)");
+        if (keys.FirstOrDefault(k => k.Length < 16 || k.Any(c => c <= ' ' || c > '~')) is { } weak)
+            throw new SpotlightException($"{path}: every key must be at least 16 printable ASCII characters without spaces (line {Array.FindIndex(lines, l => l.Trim() == weak) + 1} is not)");
+        return new ApiKeys([.. keys.Select(Digest)]);
+    }
+
+    public bool Accepts(string presented)
+    {
+        var digest = Digest(presented);
+        bool match = false;
+        foreach (var known in digests) match |= CryptographicOperations.FixedTimeEquals(digest, known);
+        return match;
+    }
+
+    /// <summary>The key of a request: <c>Authorization: Bearer KEY</c> or <c>X-API-Key: KEY</c>.</summary>
+    public static string? Presented(HttpRequest request)
+    {
+        if (request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return auth[7..].Trim();
+        return request.Headers["X-API-Key"].ToString() is { Length: > 0 } key ? key.Trim() : null;
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
+
+/// <summary>
+/// With API keys configured, every Spotlight route needs one except the probes and the page's own files (so
+/// orchestrators and browsers can load them); the rest get 401 problem+json with <c>WWW-Authenticate: Bearer</c>.
+/// An endpoint filter on Spotlight's routes rather than a middleware, so routes of an app that hosts Spotlight keep
+/// their own rules, whatever the order of its middleware.
+/// </summary>
+internal static class ApiKeyCheck
+{
+    public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ApiKeys keys)
+    {
+        var request = context.HttpContext.Request;
+        if (IsPublic(request) || (ApiKeys.Presented(request) is { } key && keys.Accepts(key)))
+            return next(context);
+        context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = ApiKeys.Presented(request) is null
+            ? "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+            : "the API key is not valid";
+        return ValueTask.FromResult<object?>(ProblemResults.For(context.HttpContext, Problems.Unauthorized, detail));
+    }
+
+    private static bool IsPublic(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return false;
+        var path = request.Path.Value ?? "";
+        return path is "/" or "/healthz" or "/readyz" || path.StartsWith("/assets/", StringComparison.Ordinal);
+    }
+}
