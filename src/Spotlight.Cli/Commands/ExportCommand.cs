@@ -29,10 +29,10 @@ public static class ExportCommand
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB; {parse.GetValue(model)} is {new FileInfo(parse.GetValue(model)!).Length / 1e6:F1} MB)");
             return 0;
         }));
-        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight), a Transformer translator, or an image-encoder file from `spotlight weights import`", Arity = ArgumentArity.ZeroOrOne };
+        var onnxModel = new Argument<string?>("MODEL") { Description = "a captioner file (default: the pretrained captioner that comes with Spotlight), a translator (Transformer, RNNsearch, Luong or no-attention), or an image-encoder file from `spotlight weights import`", Arity = ArgumentArity.ZeroOrOne };
         var onnxOut = new Option<string>("--out") { Description = "the folder to write into: encoder.onnx, prepare.onnx, step.onnx and captioner.json (a captioner), encoder.onnx, step.onnx and translator.json (a translator), or encoder.onnx and encoder.json (an encoder)", Required = true };
         var imageSize = new Option<int>("--image-size") { Description = "an encoder's input side in pixels (a captioner's is its own)", DefaultValueFactory = _ => 224 };
-        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, a Transformer translator (encoder, one decoding step, translator.json), or an image encoder (encoder.onnx, encoder.json), for ONNX Runtime without Spotlight.")
+        var onnx = new Command("onnx", "Write a captioner as ONNX graphs (image encoder, decoder preparation, one decoding step) and captioner.json, a translator (encoder, one decoding step, translator.json), or an image encoder (encoder.onnx, encoder.json), for ONNX Runtime without Spotlight.")
         {
             onnxModel, onnxOut, imageSize,
         };

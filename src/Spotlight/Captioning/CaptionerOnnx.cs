@@ -82,7 +82,8 @@ public static partial class CaptionerOnnx
         var (context, alpha) = Attend(graph, config, weights, h, values, keys);                                        // (rows, ctx), (rows, n)
         var gated = graph.Node("Mul", [graph.Node("Sigmoid", [graph.Linear(h, "gate", weights["gate.weight"], weights["gate.bias"])]), context]);   // β_t · z_t
         var input = graph.Node("Concat", [embedded, gated], OnnxGraph.IntAttribute("axis", 1));
-        var (hNext, cNext) = config.Cell == DecoderCellKind.Lstm ? Lstm(graph, weights, input, h, c!, d) : (Gru(graph, weights, input, h, d), null);
+        var (hNext, cNext) = config.Cell == DecoderCellKind.Lstm
+            ? RnnOnnx.LstmCell(graph, weights, "lstm", input, h, c!, d) : (RnnOnnx.GruCell(graph, weights, "gru", input, h, d), null);
         var logits = graph.Linear(hNext, "output", weights["output.weight"], weights["output.bias"]);
 
         graph.Output(graph.Node("LogSoftmax", [logits], OnnxGraph.IntAttribute("axis", 1)), LogProbs, ElementType.Float, "rows", config.VocabSize);
@@ -140,28 +141,6 @@ public static partial class CaptionerOnnx
 
     /// <summary>(images, k, x) → (rows, x).</summary>
     private static string Rows(OnnxGraph graph, string grouped) => graph.Node("Flatten", [grouped], OnnxGraph.IntAttribute("axis", 2));
-
-    /// <summary>PyTorch's LSTMCell: gates i, f, g, o from x W_ihᵀ + b_ih + h W_hhᵀ + b_hh.</summary>
-    private static (string H, string C) Lstm(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string h, string c, int d)
-    {
-        var gates = graph.Node("Add", [graph.Linear(x, "lstm.ih", weights["lstm.weight_ih"], weights["lstm.bias_ih"]),
-            graph.Linear(h, "lstm.hh", weights["lstm.weight_hh"], weights["lstm.bias_hh"])]);
-        var parts = graph.Nodes("Split", [gates, graph.Ints(d, d, d, d)], 4, OnnxGraph.IntAttribute("axis", 1));
-        string i = graph.Node("Sigmoid", [parts[0]]), f = graph.Node("Sigmoid", [parts[1]]), g = graph.Node("Tanh", [parts[2]]), o = graph.Node("Sigmoid", [parts[3]]);
-        var cNext = graph.Node("Add", [graph.Node("Mul", [f, c]), graph.Node("Mul", [i, g])]);
-        return (graph.Node("Mul", [o, graph.Node("Tanh", [cNext])]), cNext);
-    }
-
-    /// <summary>PyTorch's GRUCell: r, z, n; h' = (1 − z) n + z h.</summary>
-    private static string Gru(OnnxGraph graph, IReadOnlyDictionary<string, Tensor> weights, string x, string h, int d)
-    {
-        var gi = graph.Nodes("Split", [graph.Linear(x, "gru.ih", weights["gru.weight_ih"], weights["gru.bias_ih"]), graph.Ints(d, d, d)], 3, OnnxGraph.IntAttribute("axis", 1));
-        var gh = graph.Nodes("Split", [graph.Linear(h, "gru.hh", weights["gru.weight_hh"], weights["gru.bias_hh"]), graph.Ints(d, d, d)], 3, OnnxGraph.IntAttribute("axis", 1));
-        var r = graph.Node("Sigmoid", [graph.Node("Add", [gi[0], gh[0]])]);
-        var z = graph.Node("Sigmoid", [graph.Node("Add", [gi[1], gh[1]])]);
-        var candidate = graph.Node("Tanh", [graph.Node("Add", [gi[2], graph.Node("Mul", [r, gh[2]])])]);
-        return graph.Node("Add", [candidate, graph.Node("Mul", [z, graph.Node("Sub", [h, candidate])])]);
-    }
 
     private static int Grid(Captioner network) => network.Encoder.GridHeight * network.Encoder.GridWidth;
 }

@@ -13,7 +13,7 @@ using ElementType = Spotlight.Onnx.OnnxGraph.ElementType;
 namespace Spotlight.Translation;
 
 /// <summary>
-/// The Transformer translator (<see cref="TransformerModel"/>) as two ONNX graphs, the search left to the caller:
+/// A translator as two ONNX graphs, the search left to the caller. The Transformer (<see cref="TransformerModel"/>):
 /// <list type="bullet">
 /// <item><c>encoder</c>: source (sentences, S) int64 subword ids ending with &lt;end&gt; and padded with 0,
 /// source_mask (sentences, S) bool → each decoder layer's cross-attention values and keys (sentences, S, d) and empty
@@ -22,19 +22,22 @@ namespace Spotlight.Translation;
 /// longer caches (NAME_next), alpha (rows, S): the last layer's cross-attention averaged over heads. rows = sentences
 /// × k; a sentence's k consecutive rows (its beams) share its memory.</item>
 /// </list>
-/// Recurrent translators (RNNsearch, Luong, no attention) are not exported yet.
+/// The recurrent translators (RNNsearch, Luong, no attention): TranslatorOnnx.Recurrent.cs.
 /// </summary>
-public static class TranslatorOnnx
+public static partial class TranslatorOnnx
 {
     public const string Source = "source", SourceMask = "source_mask", Tokens = "tokens", LogProbs = "log_probs", Alpha = "alpha", Next = "_next";
     public const string ManifestFile = "translator.json", FormatName = "spotlight-onnx-translator";
 
-    public static string[] StateNames(TranslatorConfig config) => TransformerOnnx.CacheNames(config.DecoderLayers);
+    public static string[] StateNames(TranslatorConfig config) =>
+        config.Arch == TranslatorArch.Transformer ? TransformerOnnx.CacheNames(config.DecoderLayers) : RecurrentStateNames(config);
 
-    public static string[] MemoryNames(TranslatorConfig config) => TransformerOnnx.MemoryNames(config.DecoderLayers);
+    public static string[] MemoryNames(TranslatorConfig config) =>
+        config.Arch == TranslatorArch.Transformer ? TransformerOnnx.MemoryNames(config.DecoderLayers) : RecurrentMemoryNames(config);
 
     public static ModelProto Encoder(Seq2SeqModel network)
     {
+        if (network is RecurrentModel recurrent) return RecurrentEncoder(recurrent);
         var (config, weights) = Transformer(network);
         int d = config.ModelDim, headDim = d / config.Heads;
         var graph = new OnnxGraph("spotlight_transformer_translator_encoder");
@@ -60,6 +63,7 @@ public static class TranslatorOnnx
 
     public static ModelProto Step(Seq2SeqModel network)
     {
+        if (network is RecurrentModel recurrent) return RecurrentStep(recurrent);
         var (config, weights) = Transformer(network);
         int d = config.ModelDim, heads = config.Heads, headDim = d / heads;
         var graph = new OnnxGraph("spotlight_transformer_translator_step");
@@ -108,12 +112,13 @@ public static class TranslatorOnnx
         var defaults = new TranslateOptions();
         var manifest = new JsonObject
         {
-            ["format"] = FormatName, ["version"] = 1, ["arch"] = "transformer",
+            ["format"] = FormatName, ["version"] = 1, ["arch"] = translator.Config.Arch.ToString().ToLowerInvariant(),
             ["files"] = new JsonObject { ["encoder"] = "encoder.onnx", ["step"] = "step.onnx" },
             ["tokens"] = new JsonObject { ["pad"] = Vocabulary.Pad, ["start"] = Vocabulary.Start, ["end"] = Vocabulary.End, ["unknown"] = Vocabulary.Unknown },
             ["state"] = new JsonArray([.. StateNames(translator.Config).Select(n => (JsonNode)n)]),
             ["memory"] = new JsonArray([.. MemoryNames(translator.Config).Select(n => (JsonNode)n)]),
-            ["mask"] = SourceMask,
+            // The step graph's inputs besides the tokens, state and memory: the source mask where it attends.
+            ["mask"] = MemoryNames(translator.Config).Length > 0 ? SourceMask : null,
             ["max_positions"] = translator.Config.MaxPositions,
             ["max_length"] = new JsonObject { ["factor"] = defaults.MaxLengthFactor, ["offset"] = defaults.MaxLengthOffset, ["cap"] = defaults.MaxLength },
             ["subwords"] = new JsonObject(translator.Subwords.ToBlobs().Select(b => KeyValuePair.Create(b.Key, JsonNode.Parse(b.Value)))),
@@ -126,11 +131,11 @@ public static class TranslatorOnnx
     private static (TranslatorConfig Config, IReadOnlyDictionary<string, Tensor> Weights) Transformer(Seq2SeqModel network) =>
         network is TransformerModel
             ? (network.Config, network.state_dict())
-            : throw new SpotlightException($"ONNX export: {network.Config.Arch} translators are not exported yet (Transformer translators and every captioner are)");
+            : throw new SpotlightException($"ONNX export: {network.GetType().Name} is not a translator this export knows");
 }
 
 /// <summary>
-/// A Transformer translator's <see cref="TranslatorOnnx"/> graphs in ONNX Runtime, as <see cref="Seq2SeqModel.Begin"/>
+/// A translator's <see cref="TranslatorOnnx"/> graphs in ONNX Runtime, as <see cref="Seq2SeqModel.Begin"/>
 /// and <see cref="Seq2SeqModel.Step"/> for Spotlight's searches (exported from the network's current weights).
 /// </summary>
 public sealed class OnnxTranslatorSteps : IDisposable
@@ -167,6 +172,11 @@ public sealed class OnnxTranslatorSteps : IDisposable
     public StepOutput Step(Tensor tokens, IDecoderState decoderState)
     {
         var current = (Captioning.OnnxDecoderState)decoderState;
+        if (memory.Length == 0)   // no attention: no mask, no weights
+        {
+            var plain = step.Run([(TranslatorOnnx.Tokens, tokens), .. current.Inputs(state, memory)], [TranslatorOnnx.LogProbs, .. state.Select(s => s + TranslatorOnnx.Next)]);
+            return new StepOutput(plain[0], new Captioning.OnnxDecoderState(plain[1..], current.Memories), null);
+        }
         var outputs = step.Run([(TranslatorOnnx.Tokens, tokens), (TranslatorOnnx.SourceMask, current.Memories[0].Mask!), .. current.Inputs(state, memory)],
             [TranslatorOnnx.LogProbs, .. state.Select(s => s + TranslatorOnnx.Next), TranslatorOnnx.Alpha]);
         return new StepOutput(outputs[0], new Captioning.OnnxDecoderState(outputs[1..^1], current.Memories), outputs[^1]);

@@ -81,10 +81,17 @@ public class BadInputTests(ServerFixture fixture)
         await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend);   // the default 40 Mpx limit
         var bomb = BadImages.PngClaiming(50000, 50000);
         Assert.True(bomb.Length < 1000, $"{bomb.Length} bytes");
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        await Http.AssertProblem(await Http.PostRaw(server.Client, bomb), HttpStatusCode.RequestEntityTooLarge, "too-many-pixels");
         // Decoding 2.5 gigapixels would allocate 10 GB of RGBA; refusing from the header allocates next to nothing.
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20);
+        // The count is process-wide and tests in other collections allocate meanwhile, so the least of three tries is
+        // taken: a decode would make every try huge.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await Http.AssertProblem(await Http.PostRaw(server.Client, bomb), HttpStatusCode.RequestEntityTooLarge, "too-many-pixels");
+            least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+        Assert.True(least < 16 << 20, $"{least} bytes allocated");
     }
 
     [Fact]
