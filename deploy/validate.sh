@@ -20,7 +20,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS="${SPOTLIGHT_DEPLOY_TOOLS:-/tmp/spotlight-deploytools}"
+TOOLS="${SPOTLIGHT_DEPLOY_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/spotlight-deploytools}"
 NPM_PACKAGES=(kubernetes-models@5.1.0 yaml@2.9.1 typescript@7.0.2 dockerfile-utils@0.16.3)
 APT_PACKAGES=(yamllint shellcheck)
 

@@ -6,8 +6,8 @@ namespace Spotlight.Server;
 
 /// <summary>
 /// The keys a client may present (one per line of the key file; blank lines and # comments skipped). Only their
-/// SHA-256 digests are kept, and a presented key is compared with every digest in constant time, so neither the
-/// timing nor a memory dump gives a key away. Keys are never logged.
+/// SHA-256 digests are kept (the file's text is not), and a presented key is compared with every digest in constant
+/// time, so the timing gives no key away. Keys are never logged.
 /// </summary>
 public sealed class ApiKeys
 {
@@ -55,7 +55,7 @@ public sealed class ApiKeys
 }
 
 /// <summary>
-/// With API keys configured, every Spotlight route needs one except the probes and the page's own files (so
+/// With API keys configured, every Spotlight route needs one except GET of the probes and the page's own files (so
 /// orchestrators and browsers can load them); the rest get 401 problem+json with <c>WWW-Authenticate: Bearer</c>.
 /// An endpoint filter on Spotlight's routes rather than a middleware, so routes of an app that hosts Spotlight keep
 /// their own rules, whatever the order of its middleware.
@@ -76,7 +76,7 @@ internal static class ApiKeyCheck
 
     private static bool IsPublic(HttpRequest request)
     {
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return false;
+        if (!HttpMethods.IsGet(request.Method)) return false;
         var path = request.Path.Value ?? "";
         return path is "/" or "/healthz" or "/readyz" || path.StartsWith("/assets/", StringComparison.Ordinal);
     }

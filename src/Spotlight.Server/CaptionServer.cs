@@ -52,8 +52,8 @@ public static class CaptionServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseRouting();          // first, so the middleware below (CORS) sees which route a request is for
         app.UseSpotlightServer();
-        app.UseRouting();
         app.MapSpotlightServer();
         return app;
     }

@@ -36,7 +36,8 @@ public sealed class RequestLog(RequestDelegate next, ServerMetrics metrics, ILog
         var id = RequestId(context.Request);
         context.TraceIdentifier = id;
         context.Response.Headers[RequestIdHeader] = id;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = id });
+        // Its own key: ASP.NET's hosting scope already has a "RequestId" (the connection's, taken before this one).
+        using var scope = logger.BeginScope("request_id={request_id}", id);
         try
         {
             await next(context);

@@ -5,7 +5,8 @@ namespace Spotlight.Server;
 /// <summary>
 /// The server's settings the ASP.NET Core way: a "Spotlight" section (keys named as <see cref="ServerOptions"/>'
 /// properties) from appsettings.json, a --config file and environment variables (<c>Spotlight__MaxBatch=16</c>);
-/// addresses also from <c>ASPNETCORE_URLS</c>; TLS from Kestrel's own "Kestrel" section (certificates, endpoints).
+/// addresses also from <c>ASPNETCORE_URLS</c>; TLS from Kestrel's own "Kestrel" section (certificates, endpoints;
+/// endpoints named there replace the addresses, as in any ASP.NET Core app).
 /// The command line's flags override all of it.
 /// </summary>
 public static class ServerConfiguration
@@ -18,23 +19,29 @@ public static class ServerConfiguration
     /// </summary>
     public static IConfigurationRoot Load(string? file, string directory, bool environment = true)
     {
-        var builder = new ConfigurationBuilder();
         var appsettings = Path.Combine(Path.GetFullPath(directory), "appsettings.json");
-        if (File.Exists(appsettings)) builder.AddJsonFile(appsettings, optional: false);
+        var files = new List<string>();
+        if (File.Exists(appsettings)) files.Add(appsettings);
         if (file is not null)
         {
             if (!File.Exists(file)) throw new SpotlightException($"{file}: no such configuration file");
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
+            files.Add(Path.GetFullPath(file));
+        }
+        var builder = new ConfigurationBuilder();
+        foreach (var json in files)
+        {
+            try
+            {
+                new ConfigurationBuilder().AddJsonFile(json, optional: false).Build();   // alone, so an error names its file
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                throw new SpotlightException($"{json}: not a valid JSON configuration file: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
+            }
+            builder.AddJsonFile(json, optional: false);
         }
         if (environment) builder.AddEnvironmentVariables();
-        try
-        {
-            return builder.Build();
-        }
-        catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
-        {
-            throw new SpotlightException($"{file ?? appsettings}: not a valid JSON configuration file: {e.Message.ReplaceLineEndings(" ")}");
-        }
+        return builder.Build();
     }
 
     /// <summary>The options the configuration sets over <paramref name="defaults"/>; an unknown key or a bad value is one error line.</summary>
@@ -47,7 +54,7 @@ public static class ServerConfiguration
         var options = original with { };
         var lists = new[] { nameof(ServerOptions.Urls), nameof(ServerOptions.CorsOrigins) };
         var scalars = new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true)
-            .Where(kv => kv.Value is not null && !lists.Any(l => kv.Key == l || kv.Key.StartsWith(l + ":", StringComparison.OrdinalIgnoreCase)))).Build();
+            .Where(kv => kv.Value is not null && !lists.Any(l => kv.Key.Equals(l, StringComparison.OrdinalIgnoreCase) || kv.Key.StartsWith(l + ":", StringComparison.OrdinalIgnoreCase)))).Build();
         try
         {
             scalars.Bind(options, b => b.ErrorOnUnknownConfiguration = true);
@@ -56,7 +63,7 @@ public static class ServerConfiguration
         {
             throw new SpotlightException($"configuration section '{Section}': {e.Message.ReplaceLineEndings(" ")}");
         }
-        var urls = List(section.GetSection(nameof(ServerOptions.Urls))) ?? Split(configuration["ASPNETCORE_URLS"] ?? configuration["URLS"]);
+        var urls = List(section.GetSection(nameof(ServerOptions.Urls))) ?? Split(configuration["ASPNETCORE_URLS"]);
         var origins = List(section.GetSection(nameof(ServerOptions.CorsOrigins)));
         return options with { Urls = urls ?? original.Urls, CorsOrigins = origins ?? original.CorsOrigins };
     }

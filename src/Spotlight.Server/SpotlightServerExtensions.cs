@@ -40,6 +40,9 @@ public sealed class SpotlightServerBuilder
 /// </summary>
 public static class SpotlightServerExtensions
 {
+    /// <summary>The CORS policy of Spotlight's routes (when origins are configured).</summary>
+    public const string CorsPolicy = "Spotlight";
+
     /// <summary>
     /// The shared services: options, admission gate, metrics, readiness, problem details, the OpenAPI document
     /// "v1", and snake_case JSON for the app's answers.
@@ -55,7 +58,7 @@ public static class SpotlightServerExtensions
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier);
         if (options.ApiKeyFile is { } keyFile) services.AddSingleton(ApiKeys.Load(keyFile));
         if (options.CorsOrigins.Count > 0)
-            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
             {
                 if (options.CorsOrigins.Contains("*")) policy.AllowAnyOrigin();
                 else policy.WithOrigins([.. options.CorsOrigins]);
@@ -88,6 +91,7 @@ public static class SpotlightServerExtensions
     {
         app.UseMiddleware<RequestLog>();
         var options = app.ApplicationServices.GetRequiredService<ServerOptions>();
+        // Policies come from the routes (Spotlight's group names its own), so an app's routes keep theirs.
         if (options.CorsOrigins.Count > 0) app.UseCors();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -111,6 +115,7 @@ public static class SpotlightServerExtensions
         metrics.Tasks = () => tasks.Loaded.Select(t => (t.Task.Name, t.Task.Readiness.IsReady)).ToList();
 
         var group = endpoints.MapGroup("");
+        if (services.GetRequiredService<ServerOptions>().CorsOrigins.Count > 0) group.RequireCors(CorsPolicy);
         if (services.GetService<ApiKeys>() is { } keys)
             group.AddEndpointFilter((context, next) => ApiKeyCheck.Filter(context, next, keys));
         foreach (var task in tasks)

@@ -37,8 +37,12 @@ public static class CaptionCommand
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var options = decoding.Read(parse) with { BatchSize = parse.GetValue(batchSize) };
             if (parse.GetValue(manifest) is { } manifestPath)
+            {
+                if (new Option[] { json, layerMaps, attentionOut, report }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } extra)
+                    throw new SpotlightException($"{extra.Name} does not apply to a batch job (--manifest): its captions go to --results as JSON lines");
                 return RunBatch(parse.GetValue(modelOption), parse.GetValue(inputs)!, manifestPath, parse.GetValue(shard), parse.GetValue(resultsFile),
                     options, parse.GetValue(runtime)!, parse.GetValue(decoderRuntime)!);
+            }
             if (parse.GetValue(shard) is not null || parse.GetValue(resultsFile) is not null)
                 throw new SpotlightException("--shard and --results belong to a batch job: give --manifest FILE_OR_FOLDER too");
             if (parse.GetValue(inputs)!.Length == 0) throw new SpotlightException("give the images to caption (files or folders), or --manifest FILE");
@@ -90,6 +94,8 @@ public static class CaptionCommand
         });
         if (summary.TornBytes > 0)
             Console.Error.WriteLine($"notice: {resultsPath}: cut off a torn last line ({summary.TornBytes} bytes) left by an interrupted run; its image was captioned again");
+        if (summary.Unlisted > 0)
+            Console.Error.WriteLine($"notice: {resultsPath}: {summary.Unlisted} recorded image(s) are no longer in {manifestPath}; kept, not captioned again");
         Console.Error.WriteLine($"shard {summary.Shard}: {summary.Total} images: {summary.Done} captioned, {summary.Skipped} skipped (already done), {summary.Failed.Count} failed, {summary.Elapsed.TotalSeconds:F1} s");
         foreach (var f in summary.Failed) Console.Error.WriteLine($"failed: {f.Path}: {f.Error}");
         return 0;

@@ -90,6 +90,9 @@ public sealed class PackagingTests : IDisposable
         var binding = Path.Combine(output, "libLibTorchSharp.so");
         Assert.True(MarkElfVersionNeedWeak.SystemLibStdCxxHas("GLIBCXX_3.4.32") || MarkElfVersionNeedWeak.FlagsOf(binding, "GLIBCXX_3.4.32").SequenceEqual([2]),
             "the consumer's libLibTorchSharp.so still needs GLIBCXX_3.4.32 strongly");
+        // The ResNet-18 package is there for its files: neither it nor ML.NET, which it depends on, adds assemblies or natives.
+        Assert.DoesNotContain(Directory.GetFiles(output).Select(Path.GetFileName), f => f!.StartsWith("Microsoft.ML") && !f.StartsWith("Microsoft.ML.OnnxRuntime") || f == "libLdaNative.so");
+        Assert.DoesNotContain("the ResNet-18 ONNX files are not at", build.Output);
         var run = Run(Path.Combine(output, "TrainAndCaption"), [Path.Combine(Root, "samples", "chelsea.png"), Path.Combine(dir, "run")], dir, TimeSpan.FromMinutes(3));
         Assert.True(run.Code == 0, run.Output);
         Assert.Contains($"pretrained: {expected}", run.Output);
@@ -111,8 +114,7 @@ public sealed class PackagingTests : IDisposable
         Assert.Equal("MIT", nuspec.License);
         Assert.Contains(("TorchSharp-cpu", "0.107.0"), nuspec.Dependencies.Select(d => (d.Id, d.Version)));
         var resnet = nuspec.Dependencies.Single(d => d.Id == "Microsoft.ML.DnnImageFeaturizer.ResNet18");
-        Assert.Contains("Runtime", resnet.Exclude);
-        Assert.Contains("Compile", resnet.Exclude);
+        foreach (var asset in new[] { "Runtime", "Compile", "Native", "Build" }) Assert.Contains(asset, resnet.Exclude);
         // The consumer targets name the ResNet-18 package version the repository builds with.
         var props = XDocument.Load(Path.Combine(Root, "Directory.Packages.props"));
         var resnetVersion = props.Descendants("SpotlightResNet18PackageVersion").Single().Value;

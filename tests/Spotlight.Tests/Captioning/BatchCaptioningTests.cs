@@ -192,8 +192,34 @@ public sealed class BatchCaptioningTests(TinyCaptioningData data) : IDisposable
         // With the manifest, images no shard recorded are missing.
         var half = Path.Combine(dir, "half.jsonl");
         File.WriteAllLines(half, File.ReadAllLines(results).Take(3));
-        var partial = ResultsMerge.Merge([half], Path.Combine(dir, "half.json"), ImageIdKind.Name, manifest);
+        Assert.Contains("5 listed image(s) are in no shard", Assert.Throws<SpotlightException>(() =>
+            ResultsMerge.Merge([half], Path.Combine(dir, "half.json"), ImageIdKind.Name, manifest)).Message);
+        Assert.False(File.Exists(Path.Combine(dir, "half.json")));
+        var partial = ResultsMerge.Merge([half], Path.Combine(dir, "half.json"), ImageIdKind.Name, manifest, allowMissing: true);
         Assert.Equal(5, partial.Missing.Count);
+
+        // Shards of two different splits of the job (a 2-way and a 3-way run) are not one job's shards.
+        var twoWay = Run("two-way.jsonl", new ShardSpec(0, 2));
+        var threeWay = Run("three-way.jsonl", new ShardSpec(1, 3));
+        var names = CaptionResultsFile.ReadAll(twoWay).Select(l => l.Path).ToHashSet();
+        var disjoint = Path.Combine(dir, "three-way-disjoint.jsonl");
+        File.WriteAllLines(disjoint, File.ReadAllLines(threeWay).Where(l => !names.Contains(System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!)));
+        Assert.Contains("merge the shards of one job", Assert.Throws<SpotlightException>(() =>
+            ResultsMerge.Merge([twoWay, disjoint], Path.Combine(dir, "mixed.json"))).Message);
+    }
+
+    [Fact]
+    public void An_image_removed_from_the_folder_after_it_was_captioned_does_not_stop_the_job()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(dir, "photos")).FullName;
+        foreach (var file in Directory.GetFiles(Images).Order(StringComparer.Ordinal).Take(10)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var results = Run("photos.jsonl", ShardSpec.Whole, folder);
+        File.Delete(Directory.GetFiles(folder).Order(StringComparer.Ordinal).First());
+        File.Copy(Directory.GetFiles(Images).Order(StringComparer.Ordinal).Last(), Path.Combine(folder, "new.png"));
+        using var model = CaptionModel.Load(ModelFile());
+        var summary = BatchCaptioning.Run(model, new BatchCaptionOptions(folder, results, ShardSpec.Whole, Decoding));
+        Assert.Equal((10, 1, 9, 1), (summary.Total, summary.Done, summary.Skipped, summary.Unlisted));
+        Assert.Equal(11, File.ReadAllLines(results).Length);
     }
 
     [Fact]
@@ -202,12 +228,21 @@ public sealed class BatchCaptioningTests(TinyCaptioningData data) : IDisposable
         var results = Run("w.jsonl", new ShardSpec(0, 2));
         using var model = CaptionModel.Load(ModelFile());
         // The same file for the other shard, or for another manifest, would mix jobs.
-        var other = Assert.Throws<SpotlightException>(() => BatchCaptioning.Run(model, new BatchCaptionOptions(Images, results, new ShardSpec(1, 2), Decoding)));
-        Assert.Contains("another --shard", other.Message);
+        var otherShard = Assert.Throws<SpotlightException>(() => BatchCaptioning.Run(model, new BatchCaptionOptions(Images, results, new ShardSpec(1, 2), Decoding)));
+        Assert.Contains("another --shard", otherShard.Message);
+        var other = Path.Combine(dir, "other.png");
+        File.Copy(Directory.GetFiles(Images)[0], other);
         var manifest = Path.Combine(dir, "one.txt");
-        File.WriteAllLines(manifest, [Directory.GetFiles(Images)[0]]);
+        File.WriteAllLines(manifest, [other]);
         Assert.Contains("another manifest", Assert.Throws<SpotlightException>(() =>
             BatchCaptioning.Run(model, new BatchCaptionOptions(manifest, results, ShardSpec.Whole, Decoding))).Message);
+
+        // A file that is not a results file (here the merged COCO results, one line without a newline) is never cut.
+        var merged = Merge("merged-as-results.json", results);
+        var before = File.ReadAllBytes(merged);
+        Assert.Contains("not a Spotlight results file", Assert.Throws<SpotlightException>(() =>
+            BatchCaptioning.Run(model, new BatchCaptionOptions(Images, merged, ShardSpec.Whole, Decoding))).Message);
+        Assert.Equal(before, File.ReadAllBytes(merged));
 
         // A broken line in the middle is not a crash's torn tail: refuse rather than guess.
         var edited = Path.Combine(dir, "edited.jsonl");
@@ -249,5 +284,7 @@ public sealed class BatchCaptioningTests(TinyCaptioningData data) : IDisposable
         (code, _, err) = CliHarness.Run("caption", model, Directory.GetFiles(Images)[0], "--manifest", Images, "--results", results);
         Assert.Equal(1, code);
         Assert.Contains("give at most the model file", err);
+        (code, _, err) = CliHarness.Run("caption", model, "--manifest", Images, "--results", results, "--json");
+        Assert.Equal((1, "error: --json does not apply to a batch job (--manifest): its captions go to --results as JSON lines"), (code, err.Trim()));
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spotlight.Server;
 
 namespace Spotlight.Tests.Server;
@@ -124,6 +125,7 @@ public sealed class ProductionServingTests(ServerFixture fixture) : IDisposable
         Assert.Equal("client-42.a:b_c", (await Http.AssertProblem(problem, HttpStatusCode.BadRequest, "empty-body")).GetProperty("request_id").GetString());
         var line = server.Logs.Entries.Last(e => e.Category.EndsWith(nameof(RequestLog)) && e.Message.Contains("POST"));
         Assert.Equal("client-42.a:b_c", line.Values["RequestId"]);
+        Assert.Equal("client-42.a:b_c", line.Scopes["request_id"]);   // what every line of the request carries
 
         // An ID that could forge a log line or is too long is replaced, not echoed.
         var forged = new HttpRequestMessage(HttpMethod.Get, "/healthz");
@@ -149,7 +151,9 @@ public sealed class ProductionServingTests(ServerFixture fixture) : IDisposable
         }).Build();
         var options = new ServerOptions { Urls = ["https://127.0.0.1:0"] };
 
-        var app = CaptionServer.Build(options, [new CaptioningTask(fixture.Backend)], configuration: configuration);
+        // Logs to a sink, not the console: other tests capture Console.Out while this one runs.
+        var app = CaptionServer.Build(options, [new CaptioningTask(fixture.Backend)], builder => builder.Logging.ClearProviders().AddProvider(new LogSink()),
+            configuration);
         await app.StartAsync();
         try
         {
@@ -223,6 +227,7 @@ public sealed class ProductionServingTests(ServerFixture fixture) : IDisposable
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders().AddProvider(new LogSink());   // not the console, which other tests capture
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Spotlight:MaxBatch"] = "2", ["Spotlight:ApiKeyFile"] = KeyFile(Key),

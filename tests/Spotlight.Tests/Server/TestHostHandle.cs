@@ -102,9 +102,12 @@ public sealed class TestHostHandle : IAsyncDisposable
 /// <summary>Collects log entries (category, level, message and structured values) from every logger.</summary>
 public sealed class LogSink : ILoggerProvider
 {
-    public sealed record Entry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
+    /// <param name="Scopes">the values of the scopes the entry was logged in (outermost first)</param>
+    public sealed record Entry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values,
+        IReadOnlyDictionary<string, object?> Scopes);
 
     private readonly List<Entry> entries = [];
+    private readonly AsyncLocal<System.Collections.Immutable.ImmutableList<object>> scopes = new();
 
     public IReadOnlyList<Entry> Entries
     {
@@ -115,16 +118,30 @@ public sealed class LogSink : ILoggerProvider
 
     public void Dispose() { }
 
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     private sealed class Logger(LogSink sink, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            var outer = sink.scopes.Value ?? [];
+            sink.scopes.Value = outer.Add(state);
+            return new Restore(() => sink.scopes.Value = outer);
+        }
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, object?>();
-            lock (sink.entries) sink.entries.Add(new Entry(category, logLevel, formatter(state, exception), values));
+            var scoped = new Dictionary<string, object?>();
+            foreach (var scope in sink.scopes.Value ?? [])
+                if (scope is IEnumerable<KeyValuePair<string, object?>> scopePairs)
+                    foreach (var (key, value) in scopePairs) scoped[key] = value;
+            lock (sink.entries) sink.entries.Add(new Entry(category, logLevel, formatter(state, exception), values, scoped));
         }
     }
 }

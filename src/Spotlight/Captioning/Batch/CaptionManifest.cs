@@ -53,12 +53,20 @@ public sealed record CaptionManifest(string Source, IReadOnlyList<ManifestEntry>
 
     private static CaptionManifest FromFolder(string folder)
     {
-        var entries = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-            .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => new ManifestEntry(relative, Path.Combine(folder, relative)))
-            .ToList();
+        List<ManifestEntry> entries;
+        try
+        {
+            entries = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
+                .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+                .Order(StringComparer.Ordinal)
+                .Select(relative => new ManifestEntry(relative, Path.Combine(folder, relative)))
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpotlightException($"{folder}: cannot list the folder's images: {e.Message}");
+        }
         if (entries.Count == 0) throw new SpotlightException($"{folder}: folder has no images (.jpg .jpeg .png .webp .bmp .gif)");
         return new CaptionManifest(folder, entries);
     }
@@ -81,7 +89,10 @@ public readonly record struct ShardSpec(int Index, int Count)
     public static ShardSpec Parse(string text)
     {
         var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && n <= 100_000 && k >= 0 && k < n)
+        const System.Globalization.NumberStyles digits = System.Globalization.NumberStyles.None;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (parts.Length == 2 && int.TryParse(parts[0], digits, invariant, out var k) && int.TryParse(parts[1], digits, invariant, out var n)
+            && n >= 1 && n <= 100_000 && k < n)
             return new ShardSpec(k, n);
         throw new SpotlightException($"--shard: '{text}' is not K/N with 0 ≤ K < N ≤ 100000 (e.g. 0/4 … 3/4)");
     }

@@ -5,8 +5,8 @@ using System.Text.Json.Serialization;
 namespace Spotlight.Captioning.Batch;
 
 /// <summary>
-/// One line of a batch job's results (JSON Lines): the image as the manifest names it, the SHA-256 of its bytes, and
-/// either its caption or why it failed.
+/// One line of a batch job's results (JSON Lines): the image as the manifest names it, the SHA-256 of its bytes,
+/// either its caption or why it failed, and the shard (K/N) that wrote it.
 /// </summary>
 public sealed record BatchCaptionLine(
     string Path,
@@ -15,7 +15,8 @@ public sealed record BatchCaptionLine(
     IReadOnlyList<string>? Tokens = null,
     double? Logprob = null,
     double? Score = null,
-    string? Error = null)
+    string? Error = null,
+    string? Shard = null)
 {
     public bool Failed => Error is not null;
 }
@@ -56,11 +57,10 @@ public sealed class CaptionResultsFile : IDisposable
     /// <summary>Opens (or creates) the file for appending, after reading and repairing what it holds.</summary>
     public static CaptionResultsFile Open(string path)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
         FileStream stream;
         try
         {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
             // FileShare.None takes an exclusive lock: two jobs writing one shard's file would interleave lines.
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
@@ -76,6 +76,10 @@ public sealed class CaptionResultsFile : IDisposable
         {
             var (lines, complete) = ReadLines(stream, path);
             long torn = stream.Length - complete;
+            // Only what this class writes is ever cut: a tail that is not the start of a results line means the file
+            // is something else (a merged results.json has no newline at all), and it is left as it is.
+            if (torn > 0 && !StartsLikeALine(stream, complete))
+                throw new SpotlightException($"{path}: not a Spotlight results file (it does not end with a complete results line); give --results a new file or a results file of this job");
             if (torn > 0)
             {
                 stream.SetLength(complete);
@@ -89,6 +93,16 @@ public sealed class CaptionResultsFile : IDisposable
             stream.Dispose();
             throw;
         }
+    }
+
+    private static bool StartsLikeALine(FileStream stream, long offset)
+    {
+        var prefix = "{\"path\":"u8;
+        var head = new byte[prefix.Length];
+        stream.Seek(offset, SeekOrigin.Begin);
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        // A crash can tear the line anywhere, even inside these first bytes.
+        return prefix[..read].SequenceEqual(head.AsSpan(0, read));
     }
 
     /// <summary>Reads a results file without changing it (a torn last line is ignored), e.g. to merge shards.</summary>
@@ -158,17 +172,26 @@ public sealed class CaptionResultsFile : IDisposable
     }
 
     /// <summary>Appends these lines and flushes them to disk before returning.</summary>
-    public void Append(IEnumerable<BatchCaptionLine> batch)
+    public void Append(IReadOnlyList<BatchCaptionLine> batch)
     {
         var bytes = new MemoryStream();
         foreach (var line in batch)
         {
-            if (!lines.TryAdd(line.Path, line)) throw new InvalidOperationException($"{line.Path} is already in {FilePath}");
+            if (lines.ContainsKey(line.Path)) throw new InvalidOperationException($"{line.Path} is already in {FilePath}");
             JsonSerializer.Serialize(bytes, line, Json);
             bytes.WriteByte((byte)'\n');
         }
-        stream.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
-        stream.Flush(true);
+        try
+        {
+            stream.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            stream.Flush(true);
+        }
+        catch (IOException e)
+        {
+            // What reached the disk is at worst a torn line, which the next run cuts off.
+            throw new SpotlightException($"{FilePath}: cannot write the results file ({e.Message}); free space and run again to resume");
+        }
+        foreach (var line in batch) lines.Add(line.Path, line);
     }
 
     public void Dispose() => stream.Dispose();

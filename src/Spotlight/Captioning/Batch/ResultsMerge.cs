@@ -18,15 +18,20 @@ public sealed record ResultsMergeSummary(int Captions, IReadOnlyList<BatchCaptio
 /// </summary>
 public static partial class ResultsMerge
 {
-    public static ResultsMergeSummary Merge(IReadOnlyList<string> shardFiles, string outPath, ImageIdKind idKind = ImageIdKind.Name, string? manifest = null)
+    /// <param name="allowMissing">write the results even when the manifest lists images that no shard recorded</param>
+    public static ResultsMergeSummary Merge(IReadOnlyList<string> shardFiles, string outPath, ImageIdKind idKind = ImageIdKind.Name, string? manifest = null,
+        bool allowMissing = false)
     {
         if (shardFiles.Count == 0) throw new SpotlightException("results merge: give at least one results file");
         var from = new Dictionary<string, string>(StringComparer.Ordinal);
         var captions = new List<(string Id, string Path, string Caption)>();
         var failed = new List<BatchCaptionLine>();
+        var splits = new Dictionary<string, string>(StringComparer.Ordinal);   // shard count ("/N") → a file that has it
         foreach (var file in shardFiles)
             foreach (var line in CaptionResultsFile.ReadAll(file))
             {
+                if (line.Shard is { } shard && shard.IndexOf('/') is int slash and >= 0 && splits.TryAdd(shard[slash..], file) && splits.Count > 1)
+                    throw new SpotlightException($"{file}: written by a run split {shard[slash..]}, but {splits.First().Value} by one split {splits.First().Key}; merge the shards of one job");
                 if (!from.TryAdd(line.Path, file))
                     throw new SpotlightException($"{file}: '{line.Path}' is also in {from[line.Path]}; shards must not overlap (the same --shard run twice into different files?)");
                 if (line.Failed) failed.Add(line);
@@ -37,6 +42,8 @@ public static partial class ResultsMerge
             if (!ids.TryAdd(id, path))
                 throw new SpotlightException($"results merge: '{ids[id]}' and '{path}' both get image_id {id}; use --image-id path");
         var missing = manifest is null ? [] : CaptionManifest.Read(manifest).Entries.Select(e => e.Name).Where(n => !from.ContainsKey(n)).ToList();
+        if (missing.Count > 0 && !allowMissing)
+            throw new SpotlightException($"{manifest}: {missing.Count} listed image(s) are in no shard's results (first: {missing[0]}); run the missing shards, or pass --allow-missing to merge what there is");
 
         var sorted = captions.OrderBy(c => c.Id, idKind == ImageIdKind.Number ? NumericOrder.Instance : StringComparer.Ordinal).ToList();
         AtomicFile.Write(outPath, stream =>
