@@ -14,6 +14,7 @@ public static class ClassifyCommand
     {
         var command = new Command("classify", "Image classification on image folders (one folder per class) with the small CNN, a Vision Transformer or a pretrained encoder.");
         command.Subcommands.Add(Synth());
+        command.Subcommands.Add(FromCaptions());
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Eval());
         command.Subcommands.Add(Predict());
@@ -39,6 +40,32 @@ public static class ClassifyCommand
             var written = SyntheticClasses.Generate(new SyntheticClasses.Config(parse.GetValue(train), parse.GetValue(val), parse.GetValue(test),
                 parse.GetValue(size), parse.GetValue(seed), MaxObjects: parse.GetValue(maxObjects), ByColour: parse.GetValue(byColour)), parse.GetValue(output)!);
             Console.WriteLine($"wrote {string.Join(", ", written.Select(p => $"{p.Value} {p.Key}"))} images to {parse.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command FromCaptions()
+    {
+        var data = new Option<string>("--data") { Description = "a captioning data set (Flickr8k/30k, COCO, Karpathy; as spotlight train reads them)", Required = true };
+        var output = new Option<string>("--out") { Description = "folder for train/, val/ and test/, one folder per class (the photos are linked, or copied)", Required = true };
+        var classes = new Option<string>("--classes") { Description = "the classes, comma-separated; dog, bicycle, snow and beach come with synonyms, others match the word and its plural", DefaultValueFactory = _ => "dog,bicycle,snow,beach" };
+        var minCaptions = new Option<int>("--min-captions") { Description = "a photo is in a class when this many of its captions name it (and no other class reaches it)", DefaultValueFactory = _ => 3 };
+        var copy = new Option<bool>("--copy") { Description = "copy the photos instead of linking them" };
+        var format = CommonOptions.DataFormat();
+        var imagesFolder = CommonOptions.ImagesFolder();
+        var command = new Command("from-captions", "A real-photo classification task from a captioning data set: each photo whose captions name exactly one of the classes.")
+        {
+            data, output, classes, minCaptions, copy, format, imagesFolder,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            var dataset = Spotlight.Captioning.Data.CaptionDataset.Load(parse.GetValue(data)!, parse.GetValue(imagesFolder), parse.GetValue(format));
+            var config = CaptionClasses.Config.Of(parse.GetValue(classes)!.Split(','), parse.GetValue(minCaptions));
+            var summary = CaptionClasses.Write(dataset, config, parse.GetValue(output)!, parse.GetValue(copy));
+            foreach (var (split, counts) in summary.Counts)
+                Console.WriteLine($"{split}: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
+            Console.WriteLine($"left out: {summary.Ambiguous} photos naming two classes, {summary.Unnamed} naming none; {(summary.Copied ? "copied" : "linked")} into {parse.GetValue(output)}");
             return 0;
         }));
         return command;
@@ -106,8 +133,12 @@ public static class ClassifyCommand
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "accuracy, per-class accuracy and the confusion matrix as JSON" };
         var seed = new Option<long?>("--seed") { Description = "the seed that splits a flat DIR/CLASS/* folder (default: the one the model was trained with)" };
+        var pointing = new Option<bool>("--pointing") { Description = "a ViT classifier on data with boxes.json (classify synth): how often the rollout's peak falls on the labelled object, against chance" };
         var threads = CommonOptions.Threads();
-        var command = new Command("eval", "Accuracy overall and per class, and the confusion matrix.") { model, data, split, json, seed, threads };
+        var command = new Command("eval", "Accuracy overall and per class (and their mean), the majority-class rate, the confusion matrix; with --pointing the rollout pointing game.")
+        {
+            model, data, split, json, seed, pointing, threads,
+        };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -117,21 +148,25 @@ public static class ClassifyCommand
                 throw new SpotlightException($"{parse.GetValue(data)}: classes {string.Join(", ", set.Classes)} are not the model's ({string.Join(", ", m.Labels)})");
             var examples = new ClassifierExamples(set.Split(parse.GetValue(split)!), m.Preprocessing);
             var scores = ClassifierEvaluation.Score(m.Labels, examples.Items, ClassifierEvaluation.Predict(m, examples));
+            var rollout = parse.GetValue(pointing) ? RolloutPointing.Score(m, examples, set.Directory) : null;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(new
                 {
-                    images = scores.Images, accuracy = scores.Accuracy, chance = 1.0 / m.Labels.Count,
+                    images = scores.Images, accuracy = scores.Accuracy, balanced_accuracy = scores.BalancedAccuracy, majority = scores.Majority, chance = 1.0 / m.Labels.Count,
                     per_class = scores.PerClass.Select(c => new { label = c.Label, images = c.Images, accuracy = c.Accuracy }), confusion = scores.Confusion, labels = m.Labels,
+                    pointing = rollout is null ? null : new { images = rollout.Images, hits = rollout.Hits, accuracy = rollout.Accuracy, chance = rollout.Chance },
                 }));
                 return 0;
             }
-            var table = new Table().Title(Markup.Escape($"{parse.GetValue(split)}: accuracy {scores.Accuracy:P1} of {scores.Images} images (chance {1.0 / m.Labels.Count:P1})")).AddColumn("true \\ predicted");
+            var table = new Table().Title(Markup.Escape($"{parse.GetValue(split)}: accuracy {scores.Accuracy:P1} of {scores.Images} images, mean per class {scores.BalancedAccuracy:P1} (majority class {scores.Majority:P1}, chance {1.0 / m.Labels.Count:P1})")).AddColumn("true \\ predicted");
             foreach (var label in m.Labels) table.AddColumn(new TableColumn(Markup.Escape(label)).RightAligned());
             table.AddColumn(new TableColumn("accuracy").RightAligned());
             for (int c = 0; c < m.Labels.Count; c++)
                 table.AddRow([Markup.Escape(m.Labels[c]), .. scores.Confusion[c].Select(n => n.ToString(CultureInfo.InvariantCulture)), scores.PerClass[c].Accuracy.ToString("P1", CultureInfo.InvariantCulture)]);
             AnsiConsole.Write(table);
+            if (rollout is not null)
+                Console.WriteLine($"rollout pointing: {rollout.Accuracy:P1} of {rollout.Images} images (chance {rollout.Chance:P1})");
             return 0;
         }));
         return command;

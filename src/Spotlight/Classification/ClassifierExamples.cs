@@ -40,7 +40,14 @@ public sealed class ClassifierExamples
 }
 
 /// <summary>Accuracy overall and per class, and the confusion matrix (rows: true class, columns: predicted).</summary>
-public sealed record ClassificationScores(int Images, double Accuracy, IReadOnlyList<(string Label, int Images, double Accuracy)> PerClass, int[][] Confusion);
+public sealed record ClassificationScores(int Images, double Accuracy, IReadOnlyList<(string Label, int Images, double Accuracy)> PerClass, int[][] Confusion)
+{
+    /// <summary>The mean of the per-class accuracies (classes with images): what a classifier gets beyond the class sizes.</summary>
+    public double BalancedAccuracy => PerClass.Where(c => c.Images > 0).Select(c => c.Accuracy).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>The accuracy of always answering the most frequent class.</summary>
+    public double Majority => Images == 0 ? double.NaN : PerClass.Max(c => c.Images) / (double)Images;
+}
 
 public static class ClassifierEvaluation
 {

@@ -8,7 +8,8 @@ namespace Spotlight.Classification;
 /// A classification task from the scene generator, written as an image folder: each scene (1–3 shapes, or 1 with
 /// MaxObjects = 1, of any colour and size over a textured background) is labelled with the shape (or colour) of its
 /// largest object, and each label has the
-/// same number of scenes per split (scenes are drawn until every class is full), so chance is 1 / classes.
+/// same number of scenes per split (scenes are drawn until every class is full), so chance is 1 / classes. The
+/// labelled object's box goes to <c>boxes.json</c> (<see cref="LabelBoxes"/>), for the rollout pointing game.
 /// </summary>
 public static class SyntheticClasses
 {
@@ -41,6 +42,7 @@ public static class SyntheticClasses
         if (File.Exists(directory)) throw new SpotlightException($"{directory}: exists and is a file, not a directory");
         var quota = new Dictionary<string, int> { ["train"] = config.TrainPerClass, ["val"] = config.ValPerClass, ["test"] = config.TestPerClass };
         var written = quota.Keys.ToDictionary(s => s, _ => 0);
+        var boxes = new SortedDictionary<string, PixelBox>(StringComparer.Ordinal);
         long draw = 0;
         foreach (var split in ImageFolderData.Splits)
         {
@@ -56,10 +58,12 @@ public static class SyntheticClasses
                 if (!counts.TryGetValue(label, out int have) || have >= quota[split]) continue;
                 using var bitmap = SceneRenderer.Render(config.Size, background, objects, rng);
                 PngFile.Save(bitmap, Path.Combine(directory, split, label, $"{draw:D6}.png"));
+                boxes[$"{split}/{label}/{draw:D6}.png"] = largest.Box;
                 counts[label] = have + 1;
                 written[split]++;
             }
         }
+        LabelBoxes.Write(directory, config.Size, boxes);
         return written;
     }
 }

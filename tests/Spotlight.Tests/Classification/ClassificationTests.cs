@@ -87,6 +87,69 @@ public class ClassificationTests
     }
 
     [Fact]
+    public void Photos_are_classed_by_what_most_of_their_captions_name_and_photos_naming_two_classes_are_left_out()
+    {
+        var config = CaptionClasses.Config.Default;
+        Assert.Equal("dog", CaptionClasses.ClassOf(["A dog runs.", "Two dogs play", "a puppy on grass", "grass", "a man on a bike"], config, out _));
+        Assert.Null(CaptionClasses.ClassOf(["A dog runs.", "Two dogs play", "a cat", "grass", "a field"], config, out var ambiguous));   // two of five
+        Assert.False(ambiguous);
+        Assert.Null(CaptionClasses.ClassOf(["a dog in snow", "dogs in the snow", "a dog on snowy ground", "x", "y"], config, out ambiguous));
+        Assert.True(ambiguous);
+        Assert.Null(CaptionClasses.ClassOf(["a hotdog stand", "hotdogs", "a hotdog", "x", "y"], config, out _));   // whole words only
+        Assert.Equal(["cat", "cats", "cates"], CaptionClasses.Config.Of(["cat", "dog"], 3).Classes["cat"]);
+        Assert.Contains("at least 2", Assert.Throws<SpotlightException>(() => CaptionClasses.Config.Of(["dog"], 3).Validate()).Message);
+        Assert.Contains("not a word", Assert.Throws<SpotlightException>(() => CaptionClasses.Config.Of(["dog", "../x"], 3).Validate()).Message);
+
+        // Written as an image folder with the data set's splits, photos linked; a class no split has is an error.
+        using var dir = new TempDirectory();
+        SyntheticDataset.Generate(new SynthConfig(Train: 40, Val: 8, Test: 8, Size: 32, Seed: 5), dir.File("scenes"));
+        var scenes = Spotlight.Captioning.Data.CaptionDataset.Load(dir.File("scenes"));
+        var shapes = CaptionClasses.Config.Of(["circle", "square"], 1);
+        var summary = CaptionClasses.Write(scenes, shapes, dir.File("out"));
+        var folder = ImageFolderData.Load(dir.File("out"));
+        Assert.Equal(["circle", "square"], folder.Classes);
+        int written = summary.Counts.Values.Sum(c => c.Values.Sum());
+        Assert.Equal(written, folder.Split("train").Count + folder.Split("val").Count + folder.Split("test").Count);
+        Assert.Equal(56, written + summary.Ambiguous + summary.Unnamed);
+        var first = folder.Split("train")[0];
+        var source = scenes.Images.Single(i => Path.GetFileName(i.ImagePath) == Path.GetFileName(first.Path));
+        Assert.Equal(folder.Classes[first.Label], CaptionClasses.ClassOf(source.Captions, shapes, out _));
+        Assert.Contains("no train photo is named 'unicorn'", Assert.Throws<SpotlightException>(() =>
+            CaptionClasses.Write(scenes, CaptionClasses.Config.Of(["circle", "unicorn"], 1), dir.File("none"))).Message);
+    }
+
+    [Fact]
+    public void The_rollout_pointing_game_scores_the_peak_patch_against_the_labelled_box()
+    {
+        using var dir = new TempDirectory();
+        SyntheticClasses.Generate(TwoShapes with { TrainPerClass = 4, ValPerClass = 2, TestPerClass = 6 }, dir.File("data"));
+        var (size, boxes) = LabelBoxes.Read(dir.File("data"));
+        Assert.Equal(32, size);
+        Assert.Equal(24, boxes.Count);                                                 // every image has its labelled object's box
+        Assert.All(boxes.Values, b => Assert.True(b.X >= 0 && b.Y >= 0 && b.X + b.W <= 32 && b.Y + b.H <= 32));
+
+        torch.manual_seed(4);
+        using var vit = new ClassifierModel(new Classifier(new ClassifierConfig(2, ClassifierEncoder.Vit, Vit: new VitConfig(32, 8, 32, 2, 2))), ["circle", "square"]);
+        var set = ImageFolderData.Load(dir.File("data"));
+        var examples = new ClassifierExamples(set.Split("test"), vit.Preprocessing);
+        var peaks = vit.Predict([.. examples.Items.Select(i => i.Path)]).Select(p => Array.IndexOf(p.Rollout!, p.Rollout!.Max())).ToList();
+
+        // Boxes of exactly each image's peak patch (8 × 8 px on a 4 × 4 grid): every image is a hit, chance is 1/16.
+        var keys = examples.Items.Select(i => Path.GetRelativePath(dir.File("data"), i.Path).Replace('\\', '/')).ToList();
+        LabelBoxes.Write(dir.File("data"), 32, keys.Select((k, i) => (k, new PixelBox(peaks[i] % 4 * 8, peaks[i] / 4 * 8, 8, 8))).ToDictionary(x => x.k, x => x.Item2));
+        var onPeak = RolloutPointing.Score(vit, examples, dir.File("data"));
+        Assert.Equal((12, 12, 1.0 / 16), (onPeak.Images, onPeak.Hits, onPeak.Chance));
+        // The patch beside the peak: never a hit.
+        LabelBoxes.Write(dir.File("data"), 32, keys.Select((k, i) => (k, new PixelBox((peaks[i] % 4 + 1) % 4 * 8, peaks[i] / 4 * 8, 8, 8))).ToDictionary(x => x.k, x => x.Item2));
+        Assert.Equal(0, RolloutPointing.Score(vit, examples, dir.File("data")).Hits);
+
+        using var cnn = new ClassifierModel(new Classifier(new ClassifierConfig(2, Cnn: new SmallCnnConfig(32))), ["circle", "square"]);
+        Assert.Contains("needs a ViT", Assert.Throws<SpotlightException>(() => RolloutPointing.Score(cnn, examples, dir.File("data"))).Message);
+        File.WriteAllText(dir.File("data/boxes.json"), "{\"size\": 32}");
+        Assert.StartsWith(dir.File("data/boxes.json"), Assert.Throws<SpotlightException>(() => RolloutPointing.Score(vit, examples, dir.File("data"))).Message);
+    }
+
+    [Fact]
     public void The_commands_make_data_train_evaluate_and_predict_and_refuse_a_missing_folder_in_one_line()
     {
         using var dir = new TempDirectory();
@@ -99,6 +162,12 @@ public class ClassificationTests
         using var json = System.Text.Json.JsonDocument.Parse(output);
         Assert.Equal(12, json.RootElement.GetProperty("images").GetInt32());        // 4 classes × 3
         Assert.Equal(0.25, json.RootElement.GetProperty("chance").GetDouble());
+        Assert.Equal(0.25, json.RootElement.GetProperty("majority").GetDouble());     // balanced: every class 3 of 12
+        var perClass = json.RootElement.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("accuracy").GetDouble()).Average();
+        Assert.Equal(perClass, json.RootElement.GetProperty("balanced_accuracy").GetDouble(), 12);
+        (code, _, error) = CliHarness.Run("classify", "eval", dir.File("m.spotlight"), "--data", data, "--pointing");
+        Assert.Equal(1, code);
+        Assert.Contains("needs a ViT classifier", error);
         var photo = Directory.GetFiles(Path.Combine(data, "test", "star"))[0];
         (code, output, error) = CliHarness.Run("classify", "predict", dir.File("m.spotlight"), photo, "--top", "2");
         Assert.True(code == 0, error);
