@@ -133,11 +133,13 @@ public static class ClassifyCommand
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "accuracy, per-class accuracy and the confusion matrix as JSON" };
         var seed = new Option<long?>("--seed") { Description = "the seed that splits a flat DIR/CLASS/* folder (default: the one the model was trained with)" };
+        var report = new Option<string?>("--report") { Description = "write an HTML page: the scores and examples (mistakes first) with, for a ViT, the class token's rollout and each block's attention" };
+        var examplesCount = new Option<int>("--examples") { Description = "examples on the --report page", DefaultValueFactory = _ => 12 };
         var pointing = new Option<bool>("--pointing") { Description = "a ViT classifier on data with boxes.json (classify synth): how often the rollout's peak falls on the labelled object, against chance" };
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Accuracy overall and per class (and their mean), the majority-class rate, the confusion matrix; with --pointing the rollout pointing game.")
         {
-            model, data, split, json, seed, pointing, threads,
+            model, data, split, json, seed, pointing, report, examplesCount, threads,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -147,8 +149,11 @@ public static class ClassifyCommand
             if (!set.Classes.SequenceEqual(m.Labels))
                 throw new SpotlightException($"{parse.GetValue(data)}: classes {string.Join(", ", set.Classes)} are not the model's ({string.Join(", ", m.Labels)})");
             var examples = new ClassifierExamples(set.Split(parse.GetValue(split)!), m.Preprocessing);
-            var scores = ClassifierEvaluation.Score(m.Labels, examples.Items, ClassifierEvaluation.Predict(m, examples));
+            var predicted = ClassifierEvaluation.Predict(m, examples);
+            var scores = ClassifierEvaluation.Score(m.Labels, examples.Items, predicted);
             var rollout = parse.GetValue(pointing) ? RolloutPointing.Score(m, examples, set.Directory) : null;
+            if (parse.GetValue(report) is { } reportDir)
+                CommonOptions.Notice($"report: {ClassifierReport.Write(reportDir, m, examples, predicted, scores, rollout, parse.GetValue(examplesCount))}");
             if (parse.GetValue(json))
             {
                 Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(new

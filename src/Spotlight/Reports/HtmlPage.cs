@@ -67,6 +67,9 @@ public sealed class HtmlPage(string title)
         return this;
     }
 
+    /// <summary>The body's markup so far, to place into another page (a table built here under a page's heading).</summary>
+    public string BodyMarkup => body.ToString();
+
     public string ToHtml() =>
         $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Escape(Title)}</title><style>{ReportStyle.Css}</style></head>" +
         $"<body>{body}{scripts}</body></html>";

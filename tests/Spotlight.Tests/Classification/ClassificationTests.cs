@@ -143,6 +143,15 @@ public class ClassificationTests
         LabelBoxes.Write(dir.File("data"), 32, keys.Select((k, i) => (k, new PixelBox((peaks[i] % 4 + 1) % 4 * 8, peaks[i] / 4 * 8, 8, 8))).ToDictionary(x => x.k, x => x.Item2));
         Assert.Equal(0, RolloutPointing.Score(vit, examples, dir.File("data")).Hits);
 
+        // The report: per example the rollout and each block's class-token map (2 blocks) as overlays.
+        var predicted = ClassifierEvaluation.Predict(vit, examples);
+        ClassifierReport.Write(dir.File("page"), vit, examples, predicted, ClassifierEvaluation.Score(vit.Labels, examples.Items, predicted), onPeak, count: 2);
+        Assert.Equal(2 * 3, Directory.GetFiles(dir.File("page"), "img????_w??.png").Length);
+        var html = File.ReadAllText(dir.File("page/index.html"));
+        Assert.Contains("rollout", html);
+        Assert.Contains("block 2", html);
+        Assert.Contains("Rollout pointing", html);
+
         using var cnn = new ClassifierModel(new Classifier(new ClassifierConfig(2, Cnn: new SmallCnnConfig(32))), ["circle", "square"]);
         Assert.Contains("needs a ViT", Assert.Throws<SpotlightException>(() => RolloutPointing.Score(cnn, examples, dir.File("data"))).Message);
         File.WriteAllText(dir.File("data/boxes.json"), "{\"size\": 32}");
@@ -165,6 +174,11 @@ public class ClassificationTests
         Assert.Equal(0.25, json.RootElement.GetProperty("majority").GetDouble());     // balanced: every class 3 of 12
         var perClass = json.RootElement.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("accuracy").GetDouble()).Average();
         Assert.Equal(perClass, json.RootElement.GetProperty("balanced_accuracy").GetDouble(), 12);
+        (code, _, error) = CliHarness.Run("classify", "eval", dir.File("m.spotlight"), "--data", data, "--report", dir.File("page"), "--examples", "3");
+        Assert.True(code == 0, error);
+        var page = File.ReadAllText(dir.File("page/index.html"));
+        Assert.Contains("mean per class", page);
+        Assert.Equal(3, Directory.GetFiles(dir.File("page"), "img????.png").Length);   // a CNN: the pictures, no maps
         (code, _, error) = CliHarness.Run("classify", "eval", dir.File("m.spotlight"), "--data", data, "--pointing");
         Assert.Equal(1, code);
         Assert.Contains("needs a ViT classifier", error);
