@@ -126,7 +126,7 @@ public sealed class CaptionTrainer
                 vocabulary = CaptionEncoding.BuildVocabulary(train.SelectMany(i => i.Captions),
                     new TextConfig(MaxLength: trainer.configTemplate.MaxLength - 2, MinCount: options.MinWordCount));
                 config = trainer.configTemplate with { VocabSize = vocabulary.Count };
-                preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.EncoderConfig.ImageSize);
+                preprocessing = config.Pretrained?.Preprocessing ?? new ImagePreprocessing(config.ImageSize);
                 network = new Captioner(config) { EncoderRuntime = options.EncoderRuntime };
                 encoderChecksum = trainer.LoadPretrained(network);
                 trainer.InitEmbeddings(network, vocabulary);

@@ -22,7 +22,8 @@ public sealed class Captioner : nn.Module
     {
         config.Validate();
         Config = config;
-        encoder = config.Pretrained?.Create() ?? new SmallCnnEncoder(config.EncoderConfig);
+        encoder = config.Pretrained?.Create()
+            ?? (config.Vit is { } vit ? new VisionTransformer(vit) : new SmallCnnEncoder(config.EncoderConfig));
         var regions = (IImageEncoder)encoder;
         decoder = config.Cell == DecoderCellKind.Transformer
             ? new TransformerCaptionDecoder(config, regions.FeatureDim, regions.GridHeight, regions.GridWidth)

@@ -28,7 +28,9 @@ public sealed record CaptionerConfig(
     PretrainedEncoderConfig? Pretrained = null,   // set: a pretrained backbone replaces the small CNN
     // Cell = Transformer: its sizes (null: the defaults). Left out of the JSON when null, so the config of a recurrent
     // captioner reads exactly as before it existed (checkpoints compare configs as JSON text).
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TransformerCaptionConfig? Transformer = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TransformerCaptionConfig? Transformer = null,
+    // Set: a Vision Transformer trained from scratch replaces the small CNN (a pretrained ViT is a Pretrained kind).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VitConfig? Vit = null)
 {
     public SmallCnnConfig EncoderConfig => Encoder ?? new SmallCnnConfig();
 
@@ -36,7 +38,7 @@ public sealed record CaptionerConfig(
     [JsonIgnore] public TransformerCaptionConfig TransformerSizes => Transformer ?? new TransformerCaptionConfig();
 
     /// <summary>The input side the encoder expects.</summary>
-    public int ImageSize => Pretrained?.ImageSize ?? EncoderConfig.ImageSize;
+    public int ImageSize => Pretrained?.ImageSize ?? Vit?.ImageSize ?? EncoderConfig.ImageSize;
 
     public static CaptionerConfig Tiny(int vocabSize, int imageSize = 32) => new(
         vocabSize, EmbedDim: 16, DecoderDim: 32, AttentionDim: 16, Heads: 2, Dropout: 0f,
@@ -53,7 +55,10 @@ public sealed record CaptionerConfig(
         if (Attention == AttentionKind.MultiHead && DecoderDim % Heads != 0)
             throw new SpotlightException($"decoder size {DecoderDim} must be divisible by the {Heads} attention heads");
         if (Cell == DecoderCellKind.Transformer) TransformerSizes.Validate(MaxLength);
+        if (Vit is not null && (Pretrained is not null || Encoder is not null))
+            throw new SpotlightException("a captioner has one encoder: a ViT from scratch, a pretrained encoder or the small CNN, not two");
         if (Pretrained is not null) Pretrained.Validate();
+        else if (Vit is not null) Vit.Validate();
         else EncoderConfig.Validate();
     }
 }

@@ -170,4 +170,25 @@ public class VisionTransformerTests(TinyCaptioningData data)
         using var loaded = CaptionModel.Load(dir.File("vit-captioner.spotlight"));
         Assert.Equal(batched.Select(r => r.Caption), loaded.CaptionFiles(photos, options).Select(r => r.Caption));
     }
+
+    [Fact]
+    public void A_captioner_trains_a_vit_from_scratch_and_its_file_and_onnx_export_keep_it()
+    {
+        using var dir = new TempDirectory();
+        var vit = new VitConfig(32, PatchSize: 8, Dim: 32, Depth: 2, Heads: 2, MlpRatio: 2.0);
+        var config = TinyCaptioningData.Config() with { Encoder = null, Vit = vit };
+        Assert.Contains("one encoder", Assert.Throws<SpotlightException>(() => (config with { Encoder = new SmallCnnConfig(32) }).Validate()).Message);
+        var options = TinyCaptioningData.Options with { Epochs = 1 };
+        var trained = new CaptionTrainer(data.Dataset, config, options).Train(dir.File("vit-scratch.spotlight"));
+        using var model = CaptionModel.Load(trained.BestModelPath);
+        Assert.Equal(vit, model.Config.Vit);
+        Assert.False(model.Network.EncoderFrozen);
+        var photos = data.Dataset.Split("test").Images.Take(3).Select(i => i.ImagePath).ToArray();
+        var libtorch = model.CaptionFiles(photos, new CaptionOptions(Beam: 2));
+        Assert.Equal((4, 4), (libtorch[0].Attention.GridHeight, libtorch[0].Attention.GridWidth));   // 16 patches of 8 px
+        // The ONNX Runtime decoder (the export of this very network) gives the same captions.
+        model.Network.DecoderRuntime = InferenceRuntime.OnnxRuntime;
+        Assert.Equal(libtorch.Select(r => r.Caption), model.CaptionFiles(photos, new CaptionOptions(Beam: 2)).Select(r => r.Caption));
+        Assert.All(model.Network.Encoder is TorchSharp.torch.nn.Module m ? m.parameters() : [], p => Assert.True(p.requires_grad));
+    }
 }
