@@ -46,6 +46,7 @@ public static class TrainCommand
         var format = CommonOptions.DataFormat();
         var images = CommonOptions.ImagesFolder();
         var encoderWeights = new Option<string?>("--encoder-weights") { Description = "pretrained encoder file from `spotlight weights import` (MobileNet v1 or ResNet); default: a small CNN trained from scratch" };
+        var vit = new Option<bool>("--vit") { Description = "a Vision Transformer encoder trained from scratch (patches of an eighth of the image, width 96, depth 4) instead of the small CNN" };
         var imageSize = new Option<int?>("--image-size") { Description = "input side in pixels (default 224 with a pretrained encoder, 64 for the small CNN)" };
         var fineTune = new Option<int>("--fine-tune-blocks") { Description = "fine-tune the pretrained encoder's last N blocks (0 = frozen)", DefaultValueFactory = _ => 0 };
         var encoderLr = new Option<double>("--encoder-lr-factor") { Description = "fine-tuned blocks learn at this fraction of --lr", DefaultValueFactory = _ => 0.1 };
@@ -70,7 +71,7 @@ public static class TrainCommand
         var command = new Command("train", "Train an image captioner with visual attention (Show, Attend and Tell, or a Transformer).")
         {
             data, epochs, warmup, attention, decoder, optimizer, lambda, initState, threads,
-            format, images, encoderWeights, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
+            format, images, encoderWeights, vit, imageSize, fineTune, encoderLr, cache, validationImages, minCount, sampling,
             embed, hidden, attentionDim, dropout, maxLength, runtime, initEmbeddings,
             schedule, labelSmoothing, layers, encoderLayers, modelDim, heads, feedForward, positions, noTie,
             init, scst, scstSamples, scstBaseline,
@@ -127,6 +128,7 @@ public static class TrainCommand
             string? weights = parse.GetValue(encoderWeights);
             if (weights is not null)
             {
+                if (parse.GetValue(vit)) throw new SpotlightException("--vit trains a ViT from scratch; a pretrained ViT comes with --encoder-weights (from `spotlight weights import vit.safetensors`)");
                 var description = EncoderWeights.Describe(weights);
                 config = config with
                 {
@@ -137,6 +139,7 @@ public static class TrainCommand
             {
                 if (parse.GetValue(fineTune) != 0) throw new SpotlightException("--fine-tune-blocks needs a pretrained encoder (--encoder-weights)");
                 if (parse.GetValue(imageSize) is int size) config = config with { Encoder = config.EncoderConfig with { ImageSize = size } };
+                if (parse.GetValue(vit)) config = config with { Encoder = null, Vit = CaptionerConfig.ScratchVit(config.EncoderConfig.ImageSize) };
             }
             bool selfCritical = parse.GetValue(scst);
             string? start = initValue is "mean" or "learned" ? null : initValue;

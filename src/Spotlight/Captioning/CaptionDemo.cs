@@ -15,11 +15,8 @@ public sealed record CaptionDemoOptions(
     Metrics.ICaptionTokenizer? Tokenizer = null,    // of the scores; null: the library's default
     bool VitEncoder = false)                         // a small ViT from scratch instead of the small CNN
 {
-    /// <summary>
-    /// The demo's ViT: 8 × 8-pixel patches on 64-pixel scenes, so its grid (8 × 8) is the CNN's; 4 blocks of width 96
-    /// with 4 heads, about the CNN encoder's size in compute per image.
-    /// </summary>
-    public VitConfig DemoVit => new(ImageSize, PatchSize: ImageSize / 8, Dim: 96, Depth: 4, Heads: 4, MlpRatio: 2.0);
+    /// <summary>The demo's ViT (<see cref="CaptionerConfig.ScratchVit"/>).</summary>
+    public VitConfig DemoVit => CaptionerConfig.ScratchVit(ImageSize);
 }
 
 public sealed record CaptionDemoResult(

@@ -40,6 +40,12 @@ public sealed record CaptionerConfig(
     /// <summary>The input side the encoder expects.</summary>
     public int ImageSize => Pretrained?.ImageSize ?? Vit?.ImageSize ?? EncoderConfig.ImageSize;
 
+    /// <summary>
+    /// A ViT to train from scratch with a captioner: an eighth of the image per patch, so on 64-pixel scenes its grid
+    /// (8 × 8) is the small CNN's; 4 blocks of width 96 with 4 heads, about the CNN encoder's compute per image.
+    /// </summary>
+    public static VitConfig ScratchVit(int imageSize) => new(imageSize, PatchSize: Math.Max(1, imageSize / 8), Dim: 96, Depth: 4, Heads: 4, MlpRatio: 2.0);
+
     public static CaptionerConfig Tiny(int vocabSize, int imageSize = 32) => new(
         vocabSize, EmbedDim: 16, DecoderDim: 32, AttentionDim: 16, Heads: 2, Dropout: 0f,
         Encoder: new SmallCnnConfig(imageSize, [8, 16, 16]));

@@ -191,4 +191,19 @@ public class VisionTransformerTests(TinyCaptioningData data)
         Assert.Equal(libtorch.Select(r => r.Caption), model.CaptionFiles(photos, new CaptionOptions(Beam: 2)).Select(r => r.Caption));
         Assert.All(model.Network.Encoder is TorchSharp.torch.nn.Module m ? m.parameters() : [], p => Assert.True(p.requires_grad));
     }
+
+    [Fact]
+    public void Train_with_vit_makes_a_captioner_on_a_vit_from_scratch_and_refuses_it_with_pretrained_weights()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = CliHarness.Run("train", "--data", data.Directory, "--out", dir.File("v.spotlight"), "--vit", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--embed-dim", "16", "--decoder-dim", "32", "--attention-dim", "16", "--threads", "1");
+        Assert.True(code == 0, error);
+        var config = CaptionModel.InspectConfig(dir.File("v.spotlight"));
+        Assert.Equal(CaptionerConfig.ScratchVit(32), config.Vit);
+        Assert.Null(config.Encoder);
+        (code, _, error) = CliHarness.Run("train", "--data", data.Directory, "--out", dir.File("w.spotlight"), "--vit", "--encoder-weights", dir.File("v.spotlight"));
+        Assert.Equal(1, code);
+        Assert.Contains("--vit trains a ViT from scratch", error);
+    }
 }
