@@ -13,17 +13,45 @@ public static class ServerOpenApi
 {
     public const string DocumentName = "v1";
 
-    public static void Configure(OpenApiOptions openApi) => openApi.AddDocumentTransformer((document, _, _) =>
+    public static void Configure(OpenApiOptions openApi)
     {
-        document.Info = new OpenApiInfo
+        openApi.AddDocumentTransformer((document, context, _) =>
         {
-            Title = "Spotlight server",
-            Version = "1",
-            Description = "Image captions with per-word visual attention (Show, Attend and Tell); translation and inpainting when "
-                + "the server was started with those models. Errors are RFC 9457 problem+json.",
-        };
-        return Task.CompletedTask;
-    });
+            document.Info = new OpenApiInfo
+            {
+                Title = "Spotlight server",
+                Version = "1",
+                Description = "Image captions with per-word visual attention (Show, Attend and Tell); translation and inpainting when "
+                    + "the server was started with those models. Errors are RFC 9457 problem+json.",
+            };
+            // With API keys, say how to send one: a bearer token or the X-API-Key header (either will do).
+            if (context.ApplicationServices.GetService(typeof(ApiKeys)) is not null)
+            {
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                {
+                    [BearerScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "an API key as a bearer token" },
+                    [HeaderScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-API-Key", Description = "an API key" },
+                };
+            }
+            return Task.CompletedTask;
+        });
+        openApi.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.ApplicationServices.GetService(typeof(ApiKeys)) is null) return Task.CompletedTask;
+            var path = "/" + (context.Description.RelativePath ?? "").TrimStart('/');
+            if (path is "/healthz" or "/readyz") return Task.CompletedTask;   // open to orchestrators
+            operation.Security = [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HeaderScheme, context.Document)] = [] },
+            ];
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses["401"] = new OpenApiResponse { Description = "API key missing or not valid (problem+json, type urn:spotlight:problem:unauthorized)" };
+            return Task.CompletedTask;
+        });
+    }
+
+    public const string BearerScheme = "bearer", HeaderScheme = "api_key";
 
     public static OpenApiSchema Binary => new() { Type = JsonSchemaType.String, Format = "binary" };
 

@@ -62,10 +62,34 @@ public sealed class ProductionServingTests(ServerFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/v1/models")).StatusCode);
 
+        // The OpenAPI document says how to send a key, and which operations need one.
+        var openApi = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        openApi.Headers.Authorization = new("Bearer", Key);
+        using (var document = System.Text.Json.JsonDocument.Parse(await (await server.Client.SendAsync(openApi)).Content.ReadAsStringAsync()))
+        {
+            var root = document.RootElement;
+            var schemes = root.GetProperty("components").GetProperty("securitySchemes");
+            Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
+            Assert.Equal("X-API-Key", schemes.GetProperty("api_key").GetProperty("name").GetString());
+            var captions = root.GetProperty("paths").GetProperty("/v1/captions").GetProperty("post");
+            Assert.True(captions.GetProperty("responses").TryGetProperty("401", out _));
+            Assert.Equal(2, captions.GetProperty("security").GetArrayLength());
+            Assert.False(root.GetProperty("paths").GetProperty("/healthz").GetProperty("get").TryGetProperty("security", out _));
+        }
+
         var logged = string.Join('\n', server.Logs.Entries.Select(e => e.Message + " " + string.Join(' ', e.Values.Values)));
         Assert.Contains(" 401 ", logged);
         Assert.DoesNotContain(Key[..12], logged);
         Assert.DoesNotContain("second-key", logged);
+    }
+
+    [Fact]
+    public async Task Without_api_keys_the_openapi_document_declares_no_security()
+    {
+        await using var server = await TestHostHandle.InMemoryAsync(fixture.Backend);
+        using var document = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/openapi/v1.json"));
+        Assert.False(document.RootElement.TryGetProperty("components", out var components) && components.TryGetProperty("securitySchemes", out _));
+        Assert.False(document.RootElement.GetProperty("paths").GetProperty("/v1/captions").GetProperty("post").GetProperty("responses").TryGetProperty("401", out _));
     }
 
     [Fact]
