@@ -20,6 +20,7 @@ public static class ResultsCommand
             var kind = parse.GetValue(imageId) switch { "path" => ImageIdKind.Path, "number" => ImageIdKind.Number, _ => ImageIdKind.Name };
             var summary = ResultsMerge.Merge(parse.GetValue(files)!, parse.GetValue(output)!, kind, parse.GetValue(manifest), parse.GetValue(allowMissing));
             Console.Error.WriteLine($"{parse.GetValue(output)}: {summary.Captions} captions; {summary.Failed.Count} failed; {summary.Missing.Count} missing");
+            foreach (var file in summary.Torn ?? []) Console.Error.WriteLine($"notice: {file}: ends in an incomplete line (a job still writing, or one that was killed); that image is left out until its shard is run again");
             foreach (var f in summary.Failed) Console.Error.WriteLine($"failed: {f.Path}: {f.Error}");
             foreach (var m in summary.Missing.Take(20)) Console.Error.WriteLine($"missing: {m}");
             if (summary.Missing.Count > 20) Console.Error.WriteLine($"missing: … and {summary.Missing.Count - 20} more");

@@ -96,6 +96,9 @@ public sealed class BatchCaptioningTests(TinyCaptioningData data) : IDisposable
         // As if killed while writing line 31: 30 whole lines and half of the next.
         var crashed = Path.Combine(dir, "crashed.jsonl");
         File.WriteAllText(crashed, string.Join('\n', lines.Take(30)) + "\n" + lines[30][..(lines[30].Length / 2)]);
+        // A merge of it now leaves the torn line out and says so.
+        var early = ResultsMerge.Merge([crashed], Path.Combine(dir, "early.json"));
+        Assert.Equal((30, crashed), (early.Captions, Assert.Single(early.Torn!)));
 
         using var model = CaptionModel.Load(ModelFile());
         var summary = BatchCaptioning.Run(model, new BatchCaptionOptions(Images, crashed, ShardSpec.Whole, Decoding));

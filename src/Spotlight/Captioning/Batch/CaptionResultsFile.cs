@@ -105,13 +105,18 @@ public sealed class CaptionResultsFile : IDisposable
         return prefix[..read].SequenceEqual(head.AsSpan(0, read));
     }
 
-    /// <summary>Reads a results file without changing it (a torn last line is ignored), e.g. to merge shards.</summary>
-    public static IReadOnlyList<BatchCaptionLine> ReadAll(string path)
+    /// <summary>Reads a results file without changing it (a torn last line is left out), e.g. to merge shards.</summary>
+    public static IReadOnlyList<BatchCaptionLine> ReadAll(string path) => ReadAll(path, out _);
+
+    /// <param name="tornBytes">bytes after the last complete line: a job still writing, or one that was killed</param>
+    public static IReadOnlyList<BatchCaptionLine> ReadAll(string path, out long tornBytes)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return [.. ReadLines(stream, path).Lines.Values];
+            var (lines, complete) = ReadLines(stream, path);
+            tornBytes = stream.Length - complete;
+            return [.. lines.Values];
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

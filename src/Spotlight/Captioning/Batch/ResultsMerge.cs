@@ -8,8 +8,9 @@ namespace Spotlight.Captioning.Batch;
 /// path as the manifest lists it, or the last run of digits in the file name (COCO's numeric ids).</summary>
 public enum ImageIdKind { Name, Path, Number }
 
-/// <summary>What a merge found besides the captions.</summary>
-public sealed record ResultsMergeSummary(int Captions, IReadOnlyList<BatchCaptionLine> Failed, IReadOnlyList<string> Missing);
+/// <summary>What a merge found besides the captions; <paramref name="Torn"/>: files that end in an incomplete line (left out).</summary>
+public sealed record ResultsMergeSummary(int Captions, IReadOnlyList<BatchCaptionLine> Failed, IReadOnlyList<string> Missing,
+    IReadOnlyList<string>? Torn = null);
 
 /// <summary>
 /// Merges shard results into one COCO results file (<c>[{"image_id", "caption"}]</c>, sorted by id) for
@@ -27,8 +28,9 @@ public static partial class ResultsMerge
         var captions = new List<(string Id, string Path, string Caption)>();
         var failed = new List<BatchCaptionLine>();
         var splits = new Dictionary<string, string>(StringComparer.Ordinal);   // shard count ("/N") → a file that has it
+        var torn = new List<string>();
         foreach (var file in shardFiles)
-            foreach (var line in CaptionResultsFile.ReadAll(file))
+            foreach (var line in ReadShard(file, torn))
             {
                 if (line.Shard is { } shard && shard.IndexOf('/') is int slash and >= 0 && splits.TryAdd(shard[slash..], file) && splits.Count > 1)
                     throw new SpotlightException($"{file}: written by a run split {shard[slash..]}, but {splits.First().Value} by one split {splits.First().Key}; merge the shards of one job");
@@ -60,7 +62,14 @@ public static partial class ResultsMerge
             }
             json.WriteEndArray();
         });
-        return new ResultsMergeSummary(captions.Count, failed, missing);
+        return new ResultsMergeSummary(captions.Count, failed, missing, torn);
+    }
+
+    private static IReadOnlyList<BatchCaptionLine> ReadShard(string file, List<string> torn)
+    {
+        var lines = CaptionResultsFile.ReadAll(file, out long tornBytes);
+        if (tornBytes > 0) torn.Add(file);
+        return lines;
     }
 
     public static string ImageId(string path, ImageIdKind kind, string file = "results") => kind switch
