@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Spotlight.Vision.Encoders;
 using Spotlight.Vqa;
 using Spotlight.Vqa.Data;
 
@@ -17,10 +18,13 @@ public static partial class VqaCommand
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
         var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
             learningRate: 1e-3, batchSize: 32);
+        var encoderWeights = new Option<string?>("--encoder-weights") { Description = "a pretrained encoder from `spotlight weights import` (kept frozen; its regions are computed once per image) instead of the small CNN" };
+        var imageSize = new Option<int?>("--image-size") { Description = "with --encoder-weights: the side the scenes are resized to (default 224)" };
+        var cache = new Option<string?>("--cache-features") { Description = "with --encoder-weights: keep the encoder's region features in this folder between runs (the captioner's feature cache)" };
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a stacked attention network (or a baseline) on a synthetic VQA set; --batch-size counts images, each with all its questions.")
         {
-            data, model, hops, epochs, family, threads,
+            data, model, hops, epochs, family, encoderWeights, imageSize, cache, threads,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -37,8 +41,18 @@ public static partial class VqaCommand
             {
                 "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
             }, Hops: parse.GetValue(hops));
+            if (parse.GetValue(encoderWeights) is { } weights)
+            {
+                var description = EncoderWeights.Describe(weights);
+                config = config with { Pretrained = new PretrainedEncoderConfig(description.Arch, description.Alpha, parse.GetValue(imageSize) ?? 224) };
+            }
+            else if (parse.GetValue(imageSize) is not null || parse.GetValue(cache) is not null)
+                throw new SpotlightException("--image-size and --cache-features go with --encoder-weights (a pretrained encoder)");
             var options = new VqaTrainingOptions(Epochs: parse.GetValue(epochs), BatchImages: settings.BatchSize!.Value,
-                LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget);
+                LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget)
+            {
+                EncoderWeights = parse.GetValue(encoderWeights), FeatureCache = parse.GetValue(cache),
+            };
             AnsiConsole.MarkupLine($"training a {Markup.Escape(parse.GetValue(model)!)} model on {set.Split("train").Count} questions, validating on {Math.Min(set.Split("val").Count, options.ValidationQuestions)}");
             var result = TrainingProgress.Run<VqaStepReport, VqaValidationReport, VqaTrainingResult>(options.Epochs, display =>
                 VqaTrainer.TrainWithLog(set, config, options, settings.ModelPath, settings.Resume, display));

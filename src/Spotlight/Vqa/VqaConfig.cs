@@ -18,11 +18,18 @@ public sealed record VqaConfig(
     int Heads = 4,                 // co-attention only
     int ImageSize = 64, int[]? EncoderChannels = null,
     float Dropout = 0.1f,
-    int MaxQuestionWords = 24)
+    int MaxQuestionWords = 24,
+    // Set: a pretrained encoder (kept frozen) replaces the small CNN. Left out of the JSON when null, so the configs of
+    // models and checkpoints made before it read exactly as they did.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    PretrainedEncoderConfig? Pretrained = null)
 {
     public static VqaConfig Tiny => new(EmbedDim: 16, HiddenDim: 32, AttentionDim: 16, EncoderChannels: [8, 16, 32, 32]);
 
     public SmallCnnConfig Encoder => new(ImageSize, EncoderChannels);
+
+    /// <summary>The side of the images the network takes: the pretrained encoder's, or the small CNN's.</summary>
+    public int InputSize => Pretrained?.ImageSize ?? ImageSize;
 
     /// <summary>Attention hops the model makes: none for the baselines.</summary>
     public int AttentionHops => Model switch { VqaModelKind.StackedAttention => Hops, VqaModelKind.CoAttention => 1, _ => 0 };
@@ -37,6 +44,11 @@ public sealed record VqaConfig(
             throw new SpotlightException($"co-attention heads ({Heads}) must divide the hidden size ({HiddenDim})");
         if (Dropout is < 0 or >= 1) throw new SpotlightException($"dropout must be in [0, 1), got {Dropout}");
         if (MaxQuestionWords < 1) throw new SpotlightException($"the question length limit must be positive, got {MaxQuestionWords}");
-        Encoder.Validate();
+        if (Pretrained is not null)
+        {
+            if (Pretrained.TrainableBlocks != 0) throw new SpotlightException("a VQA model keeps its pretrained encoder frozen (no fine-tuned blocks)");
+            Pretrained.Validate();
+        }
+        else Encoder.Validate();
     }
 }

@@ -22,8 +22,8 @@ public static class VqaEvaluation
             using var scope = torch.NewDisposeScope();
             var rows = Enumerable.Range(start, Math.Min(batchImages, examples.ImageCount - start)).ToList();
             var batch = examples.Batch(rows);
-            var perQuestion = batch.Images.index_select(0, batch.ImageIndex);
-            var result = model.Ask(perQuestion, [.. batch.Questions.Select(q => examples.Tokens[q])], top);
+            var regions = examples.HoldsRegions ? batch.Images : model.EncodeImages(batch.Images);   // each image once
+            var result = model.AskRegions(regions.index_select(0, batch.ImageIndex), [.. batch.Questions.Select(q => examples.Tokens[q])], top);
             for (int i = 0; i < batch.Questions.Length; i++) answers[batch.Questions[i]] = result[i];
         }
         return answers;

@@ -12,9 +12,10 @@ namespace Spotlight.Vqa;
 /// </summary>
 public sealed class VqaExamples : IDisposable
 {
-    private VqaExamples(Tensor images, IReadOnlyList<VqaQuestion> questions, int[] imageOf, int[][] tokens, long[] answerIds, int[][] questionsOfImage)
+    private VqaExamples(Tensor images, bool holdsRegions, IReadOnlyList<VqaQuestion> questions, int[] imageOf, int[][] tokens, long[] answerIds, int[][] questionsOfImage)
     {
         Images = images;
+        HoldsRegions = holdsRegions;
         Questions = questions;
         ImageOf = imageOf;
         Tokens = tokens;
@@ -22,8 +23,11 @@ public sealed class VqaExamples : IDisposable
         QuestionsOfImage = questionsOfImage;
     }
 
-    /// <summary>(images, 3, H, W), preprocessed.</summary>
+    /// <summary>(images, 3, H, W), preprocessed; or, when <see cref="HoldsRegions"/>, their region features (images, regions, feature).</summary>
     public Tensor Images { get; }
+
+    /// <summary>The images were encoded once when loaded (a frozen encoder): batches carry regions, not pixels.</summary>
+    public bool HoldsRegions { get; }
     public IReadOnlyList<VqaQuestion> Questions { get; }
     public int[] ImageOf { get; }
     public int[][] Tokens { get; }
@@ -32,14 +36,28 @@ public sealed class VqaExamples : IDisposable
     public int ImageCount => QuestionsOfImage.Length;
 
     /// <summary>The questions of <paramref name="split"/> (the first <paramref name="maxQuestions"/> when given) with their images.</summary>
+    /// <param name="regionsOf">with a frozen encoder: the region features of image files, in their order (e.g. from the
+    /// feature cache); the examples then hold those instead of pixels</param>
     public static VqaExamples Load(VqaDataset data, string split, Vocabulary vocabulary, IReadOnlyDictionary<string, int> answerIds,
-        ImagePreprocessing preprocessing, int? maxQuestions = null)
+        ImagePreprocessing preprocessing, int? maxQuestions = null, Func<IReadOnlyList<string>, Tensor>? regionsOf = null)
     {
         IReadOnlyList<VqaQuestion> questions = data.Split(split);
         if (maxQuestions is int max && questions.Count > max) questions = [.. questions.Take(max)];
         if (questions.Count == 0) throw new SpotlightException($"{data.Directory}: the {split} split has no questions");
         var imageIds = questions.Select(q => q.ImageId).Distinct().ToList();
         var row = imageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        var images = regionsOf is not null ? regionsOf([.. imageIds.Select(data.ImagePath)]) : Pixels(data, imageIds, preprocessing);
+        var imageOf = questions.Select(q => row[q.ImageId]).ToArray();
+        var tokens = questions.Select(q => vocabulary.Encode(CaptionTokenizer.Tokenize(q.Question))).ToArray();
+        var answers = questions.Select(q => answerIds.TryGetValue(q.Answer, out var a) ? (long)a : -1L).ToArray();
+        var ofImage = new List<int>[imageIds.Count];
+        for (int i = 0; i < ofImage.Length; i++) ofImage[i] = [];
+        for (int q = 0; q < questions.Count; q++) ofImage[imageOf[q]].Add(q);
+        return new VqaExamples(images, regionsOf is not null, questions, imageOf, tokens, answers, [.. ofImage.Select(l => l.ToArray())]);
+    }
+
+    private static Tensor Pixels(VqaDataset data, IReadOnlyList<string> imageIds, ImagePreprocessing preprocessing)
+    {
         var pixels = new float[imageIds.Count * 3 * preprocessing.Size * preprocessing.Size];
         int stride = 3 * preprocessing.Size * preprocessing.Size;
         Parallel.For(0, imageIds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
@@ -47,14 +65,7 @@ public sealed class VqaExamples : IDisposable
             var rgb = ImagePipeline.LoadAndCrop(data.ImagePath(imageIds[i]), preprocessing);
             ImagePipeline.Normalize(rgb, preprocessing, pixels.AsSpan(i * stride, stride));
         });
-        var imageOf = questions.Select(q => row[q.ImageId]).ToArray();
-        var tokens = questions.Select(q => vocabulary.Encode(CaptionTokenizer.Tokenize(q.Question))).ToArray();
-        var answers = questions.Select(q => answerIds.TryGetValue(q.Answer, out var a) ? (long)a : -1L).ToArray();
-        var ofImage = new List<int>[imageIds.Count];
-        for (int i = 0; i < ofImage.Length; i++) ofImage[i] = [];
-        for (int q = 0; q < questions.Count; q++) ofImage[imageOf[q]].Add(q);
-        var images = tensor(pixels, [imageIds.Count, 3, preprocessing.Size, preprocessing.Size]);
-        return new VqaExamples(images, questions, imageOf, tokens, answers, [.. ofImage.Select(l => l.ToArray())]);
+        return tensor(pixels, [imageIds.Count, 3, preprocessing.Size, preprocessing.Size]);
     }
 
     /// <summary>The tensors of a batch of images with all their questions: images, which image each question is about, word ids, answer ids.</summary>

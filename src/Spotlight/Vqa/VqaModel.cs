@@ -50,7 +50,7 @@ public sealed class VqaModel : IDisposable
     public IReadOnlyList<string> Answers { get; }
     public IReadOnlyDictionary<string, int> AnswerIds { get; }
     public string? SummaryJson { get; set; }
-    public ImagePreprocessing Preprocessing => new(Config.ImageSize);
+    public ImagePreprocessing Preprocessing => Config.Pretrained?.Preprocessing ?? new(Config.ImageSize);
 
     public void Save(string path) => File.Save(path, Network, Config, SummaryJson, new Dictionary<string, string>
     {
@@ -99,7 +99,24 @@ public sealed class VqaModel : IDisposable
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         Network.eval();
-        var (logits, attention) = Network.forward(images, PadQuestions(questions));
+        return AskRegions(Network.EncodeImages(images), questions, top);
+    }
+
+    /// <summary>Region features of preprocessed images (n, 3, H, W), without gradients.</summary>
+    public Tensor EncodeImages(Tensor images)
+    {
+        using var noGrad = torch.no_grad();
+        Network.eval();
+        return Network.EncodeImages(images);
+    }
+
+    /// <summary>Answers questions from region features, one row per question ((batch, regions, feature), e.g. cached).</summary>
+    public IReadOnlyList<VqaAnswer> AskRegions(Tensor features, IReadOnlyList<int[]> questions, int top = 5)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Network.eval();
+        var (logits, attention) = Network.Answer(features, PadQuestions(questions));
         var probabilities = logits.softmax(1);
         int k = Math.Min(top, Answers.Count);
         var (values, indices) = probabilities.topk(k, 1);

@@ -12,7 +12,7 @@ namespace Spotlight.Vqa;
 /// </summary>
 public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor Attention)>
 {
-    private readonly SmallCnnEncoder? encoder;     // null for the blind baseline
+    private readonly Module<Tensor, Tensor>? encoder;     // the small CNN or a frozen pretrained encoder; null for the blind baseline
     private readonly Linear? regionProj;
     private readonly QuestionEncoder question;
     private readonly ModuleList<AttentionHop> hops;
@@ -26,8 +26,8 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
         Config = config;
         if (config.Model != VqaModelKind.Blind)
         {
-            encoder = new SmallCnnEncoder(config.Encoder);
-            regionProj = Linear(encoder.FeatureDim, config.HiddenDim);
+            encoder = config.Pretrained?.Create() ?? new SmallCnnEncoder(config.Encoder);
+            regionProj = Linear(((IImageEncoder)encoder).FeatureDim, config.HiddenDim);
         }
         question = new QuestionEncoder(config);
         if (config.Model == VqaModelKind.CoAttention) coAttention = new CoAttention(config.HiddenDim, config.Hops, config.Heads);
@@ -36,13 +36,28 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
         dropout = Dropout(config.Dropout);
         classifier = Linear(config.HiddenDim, config.AnswerCount);
         RegisterComponents();
+        if (config.Pretrained is not null)
+            foreach (var p in encoder!.parameters()) p.requires_grad = false;
     }
 
     public VqaConfig Config { get; }
-    public int GridSize => Config.Encoder.GridSize;
+    public int GridSize => encoder is IImageEncoder regions ? regions.GridHeight : Config.Encoder.GridSize;
+
+    /// <summary>The encoder module (for loading pretrained weights into it); null for the blind baseline.</summary>
+    public Module<Tensor, Tensor>? EncoderModule => encoder;
+
+    /// <summary>A pretrained encoder is frozen: its regions of an image never change, so they can be computed once.</summary>
+    public bool EncoderFrozen => Config.Pretrained is not null;
+
+    /// <summary>A frozen encoder keeps its ImageNet batch-norm statistics: it stays in eval mode.</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (EncoderFrozen) encoder!.eval();
+    }
 
     /// <summary>Images (n, 3, H, W) → region features (n, regions, feature); an empty tensor for the blind baseline.</summary>
-    public Tensor EncodeImages(Tensor images) => encoder is null ? zeros(images.shape[0], 0, 1) : encoder.forward(images);
+    public Tensor EncodeImages(Tensor images) => encoder is null ? zeros(images.shape[0], 0, 1) : ((IImageEncoder)encoder).Encode(images);
 
     /// <summary>Answers questions about images given as features: <paramref name="regions"/> (batch, regions, feature) holds one row per question.</summary>
     /// <returns>logits (batch, answers) and the attention of each hop (batch, hops, regions)</returns>

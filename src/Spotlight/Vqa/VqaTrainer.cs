@@ -4,6 +4,8 @@ using Spotlight.Captioning.Data;
 using Spotlight.Checkpoints;
 using Spotlight.Text;
 using Spotlight.Training;
+using Spotlight.Vision;
+using Spotlight.Vision.Encoders;
 using Spotlight.Vqa.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -51,6 +53,51 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         }
     }
 
+    /// <summary>
+    /// With a pretrained encoder: loads its weights and returns how image files become region features, computed once
+    /// (through the feature cache when one is given, else in memory), since the frozen encoder never changes them.
+    /// </summary>
+    private Func<IReadOnlyList<string>, Tensor>? FrozenRegions(VqaModel model)
+    {
+        if (model.Config.Pretrained is not { } pretrained)
+        {
+            if (options.EncoderWeights is not null || options.FeatureCache is not null)
+                throw new SpotlightException("--encoder-weights and --cache-features need a pretrained encoder; the blind model and the small CNN take none");
+            return null;
+        }
+        if (model.Network.EncoderModule is null) throw new SpotlightException("the blind model looks at no image: it takes no --encoder-weights");
+        if (options.EncoderWeights is null)
+            throw new SpotlightException($"the {pretrained.Arch} encoder needs its pretrained weights (--encoder-weights FILE from `spotlight weights import`)");
+        var checksum = EncoderWeights.LoadInto(options.EncoderWeights, model.Network.EncoderModule, pretrained);
+        return paths =>
+        {
+            if (options.FeatureCache is null) return EncodeInMemory(model, paths);
+            var cache = new FeatureCache(options.FeatureCache, pretrained, checksum, m => observer?.OnMessage(m));
+            var warnings = new List<string>();
+            var set = cache.Get(paths, model.Preprocessing, model.EncodeImages, warnings, (done, total) => observer?.OnMessage($"features: {done}/{total} images ({cache.Identity})"));
+            if (set.Kept.Length != paths.Count)
+            {
+                set.Dispose();
+                throw new SpotlightException(warnings.FirstOrDefault() ?? "an image could not be read for the feature cache");
+            }
+            using (set) return set.Features.to_type(ScalarType.Float32);
+        };
+    }
+
+    private static Tensor EncodeInMemory(VqaModel model, IReadOnlyList<string> paths)
+    {
+        var parts = new List<Tensor>();
+        foreach (var chunk in paths.Chunk(32))
+        {
+            using var scope = torch.NewDisposeScope();
+            var images = torch.stack(chunk.Select(p => ImageTensor.Load(p, model.Preprocessing)).ToArray());
+            parts.Add(model.EncodeImages(images).MoveToOuterDisposeScope());
+        }
+        var all = torch.cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return all;
+    }
+
     /// <summary>The vocabularies a training split gives: question words (min count 1) and answers in ordinal order.</summary>
     public static (Vocabulary Questions, List<string> Answers) Vocabularies(IReadOnlyList<VqaQuestion> train) =>
         (Vocabulary.Build(train.Select(q => CaptionTokenizer.Tokenize(q.Question)), 1),
@@ -73,9 +120,11 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             var (vocabulary, answers) = Vocabularies(trainer.data.Split("train"));
             var config = trainer.configTemplate with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count };
             model = new VqaModel(new VqaNetwork(config), vocabulary, answers);
-            train = VqaExamples.Load(trainer.data, "train", vocabulary, model.AnswerIds, model.Preprocessing);
-            validation = VqaExamples.Load(trainer.data, "val", vocabulary, model.AnswerIds, model.Preprocessing, trainer.options.ValidationQuestions);
-            optimizer = optim.Adam(model.Network.parameters(), trainer.options.LearningRate);
+            var regionsOf = trainer.FrozenRegions(model);
+            train = VqaExamples.Load(trainer.data, "train", vocabulary, model.AnswerIds, model.Preprocessing, regionsOf: regionsOf);
+            validation = VqaExamples.Load(trainer.data, "val", vocabulary, model.AnswerIds, model.Preprocessing, trainer.options.ValidationQuestions, regionsOf);
+            // A frozen encoder's parameters are not the optimizer's.
+            optimizer = optim.Adam(model.Network.parameters().Where(p => p.requires_grad), trainer.options.LearningRate);
         }
 
         public nn.Module Network => model.Network;
@@ -101,7 +150,7 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             using var scope = torch.NewDisposeScope();
             var rows = Order(context.Epoch).Skip(context.Batch * trainer.options.BatchImages).Take(trainer.options.BatchImages).ToList();
             var batch = train.Batch(rows);
-            var regions = model.Network.EncodeImages(batch.Images).index_select(0, batch.ImageIndex);
+            var regions = (train.HoldsRegions ? batch.Images : model.Network.EncodeImages(batch.Images)).index_select(0, batch.ImageIndex);
             var (logits, _) = model.Network.Answer(regions, batch.Tokens);
             var loss = nn.functional.cross_entropy(logits, batch.Answers);
             optimizer.zero_grad();

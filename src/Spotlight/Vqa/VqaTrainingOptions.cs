@@ -7,6 +7,12 @@ public sealed record VqaTrainingOptions(
     int ValidationQuestions = 2000, double GradientClipNorm = 5, int CheckpointEvery = 0, int? StopAfterSteps = null,
     int EarlyStopPatience = 0, int WarmupSteps = 0)
 {
+    /// <summary>The pretrained encoder's weights (from <c>spotlight weights import</c>), when the config has one.</summary>
+    public string? EncoderWeights { get; init; }
+
+    /// <summary>A folder where the frozen encoder's region features are kept between runs (the captioner's feature cache).</summary>
+    public string? FeatureCache { get; init; }
+
     public void Validate()
     {
         if (Epochs <= 0) throw new SpotlightException($"--epochs must be positive, got {Epochs}");
