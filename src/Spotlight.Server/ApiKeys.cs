@@ -55,7 +55,8 @@ public sealed class ApiKeys
 }
 
 /// <summary>
-/// With API keys configured, every Spotlight route needs one except GET of the probes and the page's own files (so
+/// With API keys configured, every Spotlight route needs one except those marked <see cref="PublicRoute"/> (the probes
+/// and the page's own files) (so
 /// orchestrators and browsers can load them); the rest get 401 problem+json with <c>WWW-Authenticate: Bearer</c>.
 /// An endpoint filter on Spotlight's routes rather than a middleware, so routes of an app that hosts Spotlight keep
 /// their own rules, whatever the order of its middleware.
@@ -64,20 +65,23 @@ internal static class ApiKeyCheck
 {
     public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ApiKeys keys)
     {
-        var request = context.HttpContext.Request;
-        if (IsPublic(request) || (ApiKeys.Presented(request) is { } key && keys.Accepts(key)))
+        var presented = ApiKeys.Presented(context.HttpContext.Request);
+        if (PublicRoute.Of(context.HttpContext.GetEndpoint()) || (presented is not null && keys.Accepts(presented)))
             return next(context);
         context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-        var detail = ApiKeys.Presented(request) is null
+        var detail = presented is null
             ? "this server needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
             : "the API key is not valid";
         return ValueTask.FromResult<object?>(ProblemResults.For(context.HttpContext, Problems.Unauthorized, detail));
     }
+}
 
-    private static bool IsPublic(HttpRequest request)
-    {
-        if (!HttpMethods.IsGet(request.Method)) return false;
-        var path = request.Path.Value ?? "";
-        return path is "/" or "/healthz" or "/readyz" || path.StartsWith("/assets/", StringComparison.Ordinal);
-    }
+/// <summary>Marks a route that needs no API key (the probes, the page and its files), for the key check and the OpenAPI document.</summary>
+public sealed class PublicRoute
+{
+    public static readonly PublicRoute Instance = new();
+
+    private PublicRoute() { }
+
+    public static bool Of(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<PublicRoute>() is not null;
 }

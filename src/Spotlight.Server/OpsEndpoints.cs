@@ -18,7 +18,7 @@ public static class OpsEndpoints
 
         routes.MapGet("/healthz", (ServedTasks tasks) => Results.Json(new HealthStatus("alive", MainModel(tasks))))
             .WithName("Health").WithSummary("200 while the process is alive.")
-            .Produces<HealthStatus>();
+            .Produces<HealthStatus>().WithMetadata(PublicRoute.Instance);
 
         routes.MapGet("/readyz", (HttpContext context, ServedTasks tasks, Readiness readiness) => readiness switch
             {
@@ -27,7 +27,7 @@ public static class OpsEndpoints
                 _ => Results.Json(new HealthStatus("ready", MainModel(tasks))),
             })
             .WithName("Ready").WithSummary("200 once the model is loaded and has finished a warm-up decode; 503 before and while stopping.")
-            .Produces<HealthStatus>().ProducesProblem(503);
+            .Produces<HealthStatus>().ProducesProblem(503).WithMetadata(PublicRoute.Instance);
 
         routes.MapGet("/metrics", (ServerMetrics metrics) => Results.Text(metrics.Render(), PrometheusText.ContentType))
             .WithName("Metrics").WithSummary("Prometheus text format 0.0.4.")
@@ -36,8 +36,8 @@ public static class OpsEndpoints
         routes.MapOpenApi("/openapi/{documentName}.json");
         routes.MapGet("/openapi.json", () => Results.Redirect($"/openapi/{ServerOpenApi.DocumentName}.json")).ExcludeFromDescription();
 
-        routes.MapGet("/", (HttpContext context) => Asset(context, "index.html")).ExcludeFromDescription();
-        routes.MapGet("/assets/{name}", (HttpContext context, string name) => Asset(context, name)).ExcludeFromDescription();
+        routes.MapGet("/", (HttpContext context) => Asset(context, "index.html")).ExcludeFromDescription().WithMetadata(PublicRoute.Instance);
+        routes.MapGet("/assets/{name}", (HttpContext context, string name) => Asset(context, name)).ExcludeFromDescription().WithMetadata(PublicRoute.Instance);
     }
 
     /// <summary>The id health answers carry: the first loaded task's model (the captioner when there is one).</summary>

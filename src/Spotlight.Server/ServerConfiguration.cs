@@ -30,15 +30,16 @@ public static class ServerConfiguration
         var builder = new ConfigurationBuilder();
         foreach (var json in files)
         {
+            IConfigurationRoot one;
             try
             {
-                new ConfigurationBuilder().AddJsonFile(json, optional: false).Build();   // alone, so an error names its file
+                one = new ConfigurationBuilder().AddJsonFile(json, optional: false).Build();   // alone, so an error names its file
             }
             catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
             {
                 throw new SpotlightException($"{json}: not a valid JSON configuration file: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
             }
-            builder.AddJsonFile(json, optional: false);
+            builder.AddConfiguration(one);   // read once; later sources still win
         }
         if (environment) builder.AddEnvironmentVariables();
         return builder.Build();

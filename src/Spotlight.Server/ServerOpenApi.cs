@@ -39,8 +39,7 @@ public static class ServerOpenApi
         openApi.AddOperationTransformer((operation, context, _) =>
         {
             if (context.ApplicationServices.GetService(typeof(ApiKeys)) is null) return Task.CompletedTask;
-            var path = "/" + (context.Description.RelativePath ?? "").TrimStart('/');
-            if (path is "/healthz" or "/readyz") return Task.CompletedTask;   // open to orchestrators
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<PublicRoute>().Any()) return Task.CompletedTask;   // the probes
             operation.Security = [
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HeaderScheme, context.Document)] = [] },

@@ -69,10 +69,10 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         if (options.EncoderWeights is null)
             throw new SpotlightException($"the {pretrained.Arch} encoder needs its pretrained weights (--encoder-weights FILE from `spotlight weights import`)");
         var checksum = EncoderWeights.LoadInto(options.EncoderWeights, model.Network.EncoderModule, pretrained);
+        var cache = options.FeatureCache is null ? null : new FeatureCache(options.FeatureCache, pretrained, checksum, m => observer?.OnMessage(m));
         return paths =>
         {
-            if (options.FeatureCache is null) return EncodeInMemory(model, paths);
-            var cache = new FeatureCache(options.FeatureCache, pretrained, checksum, m => observer?.OnMessage(m));
+            if (cache is null) return EncodeInMemory(model, paths);
             var warnings = new List<string>();
             var set = cache.Get(paths, model.Preprocessing, model.EncodeImages, warnings, (done, total) => observer?.OnMessage($"features: {done}/{total} images ({cache.Identity})"));
             if (set.Kept.Length != paths.Count)

@@ -50,12 +50,12 @@ public static class BatchCaptioning
         int skipped = mine.Count - todo.Count, done = 0;
         var failed = new List<BatchCaptionLine>();
         var clock = Stopwatch.StartNew();
+        var shard = options.Shard.ToString();
         foreach (var chunk in todo.Chunk(options.Caption.BatchSize))
         {
             var loaded = Load(chunk, model.Preprocessing);
             var lines = new BatchCaptionLine?[chunk.Length];
             var ok = Enumerable.Range(0, chunk.Length).Where(i => loaded[i].Pixels is not null).ToList();
-            var shard = options.Shard.ToString();
             for (int i = 0; i < chunk.Length; i++)
                 if (loaded[i].Pixels is null) lines[i] = new BatchCaptionLine(chunk[i].Name, loaded[i].Sha256, Error: loaded[i].Error, Shard: shard);
             if (ok.Count > 0)

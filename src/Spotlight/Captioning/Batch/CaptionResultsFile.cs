@@ -48,7 +48,7 @@ public sealed class CaptionResultsFile : IDisposable
 
     public string FilePath { get; }
 
-    /// <summary>What the file held when opened, by image path.</summary>
+    /// <summary>What the file holds, by image path: its lines when opened and every line appended since.</summary>
     public IReadOnlyDictionary<string, BatchCaptionLine> Existing => lines;
 
     /// <summary>Bytes of a torn last line cut off when opening (0 when the file ended cleanly).</summary>
