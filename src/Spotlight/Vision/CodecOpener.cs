@@ -10,7 +10,7 @@ internal static class CodecOpener
 {
     public static SKData ReadPath(string path, ImageLimits limits)
     {
-        var file = new FileInfo(path);
+        var file = IO.LinkedFile.Resolve(path);
         if (!file.Exists) throw new SpotlightException($"{path}: image file not found");
         if (file.Length == 0) throw new SpotlightException($"{path}: empty file");
         CheckBytes(path, file.Length, limits);

@@ -226,6 +226,30 @@ public sealed class BatchCaptioningTests(TinyCaptioningData data) : IDisposable
     }
 
     [Fact]
+    public void A_folder_of_symbolic_links_is_captioned_as_the_files_they_point_to()
+    {
+        // FileInfo describes a link itself on Unix (its length is the target path's): read by that size, every photo
+        // was cut to its first few dozen bytes and recorded as a corrupt JPEG with one shared checksum.
+        var files = Directory.GetFiles(Images).Order(StringComparer.Ordinal).Take(6).ToList();
+        var copies = Directory.CreateDirectory(Path.Combine(dir, "copies")).FullName;
+        var links = Directory.CreateDirectory(Path.Combine(dir, "links")).FullName;
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(copies, Path.GetFileName(file)));
+            File.CreateSymbolicLink(Path.Combine(links, Path.GetFileName(file)), file);
+        }
+        File.CreateSymbolicLink(Path.Combine(links, "dangling.png"), Path.Combine(dir, "gone.png"));
+        static Dictionary<string, BatchCaptionLine> Lines(string results) => File.ReadAllLines(results)
+            .Select(l => System.Text.Json.JsonSerializer.Deserialize<BatchCaptionLine>(l, CaptionResultsFile.Json)!).ToDictionary(l => l.Path);
+        var fromCopies = Lines(Run("copies.jsonl", ShardSpec.Whole, copies));
+        var fromLinks = Lines(Run("links.jsonl", ShardSpec.Whole, links));
+        Assert.Equal(6, fromCopies.Count(l => l.Value.Caption is not null));
+        foreach (var (name, line) in fromCopies)
+            Assert.Equal((line.Sha256, line.Caption), (fromLinks[name].Sha256, fromLinks[name].Caption));
+        Assert.Equal("no such file", fromLinks["dangling.png"].Error);
+    }
+
+    [Fact]
     public void Wrong_results_files_and_manifests_are_refused_with_one_line_naming_the_file()
     {
         var results = Run("w.jsonl", new ShardSpec(0, 2));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Spotlight.IO;
 using Spotlight.Vision;
 using TorchSharp;
 
@@ -89,7 +90,7 @@ public static class BatchCaptioning
         var limits = ImageLimits.Default;
         Parallel.For(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var file = new FileInfo(chunk[i].Path);
+            var file = LinkedFile.Resolve(chunk[i].Path);
             if (!file.Exists)
             {
                 loaded[i] = new LoadedImage(null, null, Directory.Exists(chunk[i].Path) ? "a folder, not an image file" : "no such file");
