@@ -8,13 +8,18 @@ namespace Spotlight.Cli.Commands;
 
 public static partial class VqaCommand
 {
+    private const string DataDescription = "a set from `spotlight vqa synth`, or a folder in the VQA v2 layout (v2_OpenEnded_mscoco_train2014_questions.json, v2_mscoco_train2014_annotations.json, train2014/, and the same for val2014)";
+
     private static Command Train()
     {
-        var data = new Option<string>("--data") { Description = "a set from `spotlight vqa synth`", Required = true };
+        var data = new Option<string>("--data") { Description = DataDescription, Required = true };
         var model = new Option<string>("--model") { Description = "stacked (attention), no-attention, blind or co-attention (MCAN-style; --hops = layers)", DefaultValueFactory = _ => "stacked" };
         model.AcceptOnlyFromAmong("stacked", "no-attention", "blind", "co-attention");
         var hops = new Option<int>("--hops") { Description = "attention hops (K)", DefaultValueFactory = _ => 2 };
+        var relative = new Option<bool>("--relative-positions") { Description = "stacked: each hop also sees where regions lie relative to the previous hop's focus (for \"left of\", \"above\" …)" };
+        var counting = new Option<bool>("--counting") { Description = "stacked: each hop adds a soft count of the regions that match its query (for \"how many\", \"more … than\")" };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
+        var minAnswers = new Option<int>("--min-answer-count") { Description = "answers seen fewer times in training are not classes; their questions are left out of training (VQA v2: 9)", DefaultValueFactory = _ => 1 };
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
         var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
             learningRate: 1e-3, batchSize: 32);
@@ -22,9 +27,9 @@ public static partial class VqaCommand
         var imageSize = new Option<int?>("--image-size") { Description = "with --encoder-weights: the side the scenes are resized to (default 224)" };
         var cache = new Option<string?>("--cache-features") { Description = "with --encoder-weights: keep the encoder's region features in this folder between runs (the captioner's feature cache)" };
         var threads = CommonOptions.Threads();
-        var command = new Command("train", "Train a stacked attention network (or a baseline) on a synthetic VQA set; --batch-size counts images, each with all its questions.")
+        var command = new Command("train", "Train a stacked attention network (or a baseline) on a synthetic VQA set or VQA v2; --batch-size counts images, each with all its questions.")
         {
-            data, model, hops, epochs, family, encoderWeights, imageSize, cache, threads,
+            data, model, hops, relative, counting, epochs, family, minAnswers, encoderWeights, imageSize, cache, threads,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -40,7 +45,7 @@ public static partial class VqaCommand
             var config = new VqaConfig(Model: parse.GetValue(model) switch
             {
                 "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
-            }, Hops: parse.GetValue(hops));
+            }, Hops: parse.GetValue(hops), RelativePositions: parse.GetValue(relative), Counting: parse.GetValue(counting));
             if (parse.GetValue(encoderWeights) is { } weights)
             {
                 var description = EncoderWeights.Describe(weights);
@@ -51,7 +56,7 @@ public static partial class VqaCommand
             var options = new VqaTrainingOptions(Epochs: parse.GetValue(epochs), BatchImages: settings.BatchSize!.Value,
                 LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget)
             {
-                EncoderWeights = parse.GetValue(encoderWeights), FeatureCache = parse.GetValue(cache),
+                EncoderWeights = parse.GetValue(encoderWeights), FeatureCache = parse.GetValue(cache), MinAnswerCount = parse.GetValue(minAnswers),
             };
             AnsiConsole.MarkupLine($"training a {Markup.Escape(parse.GetValue(model)!)} model on {set.Split("train").Count} questions, validating on {Math.Min(set.Split("val").Count, options.ValidationQuestions)}");
             var result = TrainingProgress.Run<VqaStepReport, VqaValidationReport, VqaTrainingResult>(options.Epochs, display =>
@@ -65,7 +70,7 @@ public static partial class VqaCommand
     private static Command Eval()
     {
         var model = new Argument<string>("MODEL") { Description = "a VQA .spotlight file" };
-        var data = new Option<string>("--data") { Description = "a set from `spotlight vqa synth`", Required = true };
+        var data = new Option<string>("--data") { Description = DataDescription, Required = true };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
         var report = new Option<string?>("--report") { Description = "folder for index.html: scores and examples with each hop's attention" };
         var examples = new Option<int>("--examples") { Description = "examples per family on the report page", DefaultValueFactory = _ => 4 };
@@ -84,11 +89,13 @@ public static partial class VqaCommand
             var scores = VqaEvaluation.Score(set, examplesSet.Questions, answers);
             var table = new Table().AddColumn("family").AddColumn("questions").AddColumn("accuracy");
             table.AddRow("overall", scores.Questions.ToString(), $"{scores.Accuracy:P1}");
-            foreach (var f in VqaFamilies.All) table.AddRow(VqaFamilies.Name(f), scores.PerFamily[f].Questions.ToString(), $"{scores.PerFamily[f].Accuracy:P1}");
+            foreach (var f in scores.Families) table.AddRow(VqaFamilies.Name(f), scores.PerFamily[f].Questions.ToString(), $"{scores.PerFamily[f].Accuracy:P1}");
             AnsiConsole.Write(table);
             Console.WriteLine(scores.Pointing is double p
                 ? $"pointing (last hop peak inside the target's box): {p:P1} of {scores.PointingQuestions} questions; per hop {string.Join(", ", scores.PointingPerHop.Select(h => h.ToString("P1")))}; chance {scores.PointingChance:P1}"
-                : "pointing: this model has no attention");
+                : m.Config.AttentionHops == 0 ? "pointing: this model has no attention" : "pointing: no question here is about one object with a box (VQA v2 has no boxes)");
+            if (examplesSet.Questions.Any(q => q.HumanAnswers is not null))
+                Console.WriteLine("accuracy: the official VQA accuracy, min(#annotators who gave the answer / 3, 1) over the ten leave-one-out subsets, per answer type");
             if (parse.GetValue(report) is { } dir)
                 Console.WriteLine($"report: {VqaReport.Write(dir, set, examplesSet.Questions, answers, scores, $"VQA: {Path.GetFileName(parse.GetValue(model))} on {parse.GetValue(split)}", parse.GetValue(examples))}");
             return 0;

@@ -33,7 +33,7 @@ public static partial class VqaCommand
                 display => Spotlight.Vqa.VqaDemo.Run(options, display));
             var table = new Table().AddColumn("test (synthetic)").AddColumn("accuracy");
             table.AddRow("overall", $"{result.Test.Accuracy:P1} of {result.Test.Questions}");
-            foreach (var f in VqaFamilies.All) table.AddRow(VqaFamilies.Name(f), $"{result.Test.PerFamily[f].Accuracy:P1}");
+            foreach (var f in result.Test.Families) table.AddRow(VqaFamilies.Name(f), $"{result.Test.PerFamily[f].Accuracy:P1}");
             table.AddRow("pointing (last hop)", $"{result.Test.Pointing:P1} (chance {result.Test.PointingChance:P1})");
             table.AddRow("training time", $"{result.Training.Elapsed.TotalMinutes:F1} min ({result.Training.Steps} steps)");
             table.AddRow("total time", $"{result.Total.TotalMinutes:F1} min");
@@ -66,7 +66,7 @@ public static partial class VqaCommand
             var clock = Stopwatch.StartNew();
             var summary = VqaSynthetic.Generate(config, parse.GetValue(output)!, parse.GetValue(overwrite));
             var table = new Table().AddColumn("family").AddColumn("questions");
-            foreach (var family in VqaFamilies.All) table.AddRow(VqaFamilies.Name(family), summary.QuestionsPerFamily.GetValueOrDefault(family).ToString());
+            foreach (var family in VqaFamilies.Synthetic) table.AddRow(VqaFamilies.Name(family), summary.QuestionsPerFamily.GetValueOrDefault(family).ToString());
             AnsiConsole.Write(table);
             var splits = string.Join(", ", summary.QuestionsPerSplit.Select(kv => $"{kv.Key} {kv.Value}"));
             Console.WriteLine($"wrote {summary.Scenes} scenes and {summary.Questions} questions ({splits}) to {summary.Directory} in {clock.Elapsed.TotalSeconds:F1} s");

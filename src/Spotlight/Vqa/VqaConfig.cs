@@ -19,6 +19,10 @@ public sealed record VqaConfig(
     int ImageSize = 64, int[]? EncoderChannels = null,
     float Dropout = 0.1f,
     int MaxQuestionWords = 24,
+    // Stacked attention only (see AttentionHop): each hop also sees where regions lie relative to the previous hop's
+    // focus, and adds a soft count of matching regions to the query. Off in Yang et al.'s network and in files made
+    // before them, so those load as they were.
+    bool RelativePositions = false, bool Counting = false,
     // Set: a pretrained encoder (kept frozen) replaces the small CNN. Left out of the JSON when null, so the configs of
     // models and checkpoints made before it read exactly as they did.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
@@ -43,6 +47,8 @@ public sealed record VqaConfig(
         if (Model == VqaModelKind.CoAttention && (Heads < 1 || HiddenDim % Heads != 0))
             throw new SpotlightException($"co-attention heads ({Heads}) must divide the hidden size ({HiddenDim})");
         if (Dropout is < 0 or >= 1) throw new SpotlightException($"dropout must be in [0, 1), got {Dropout}");
+        if ((RelativePositions || Counting) && Model != VqaModelKind.StackedAttention)
+            throw new SpotlightException("relative positions and counting are terms of the stacked attention hops; the other models have none");
         if (MaxQuestionWords < 1) throw new SpotlightException($"the question length limit must be positive, got {MaxQuestionWords}");
         if (Pretrained is not null)
         {

@@ -8,8 +8,14 @@ namespace Spotlight.Vqa;
 /// <param name="Pointing">last hop; null without attention or without questions about one object</param>
 /// <param name="PointingPerHop">each hop's pointing accuracy</param>
 /// <param name="PointingChance">the mean area fraction of those objects' boxes: what a peak placed at random scores</param>
+/// <param name="Accuracy">the mean credit: exact answers on the synthetic set, the official VQA accuracy on VQA v2</param>
+/// <param name="PerFamily">the families that occur in the questions</param>
 public sealed record VqaScores(int Questions, double Accuracy, IReadOnlyDictionary<VqaFamily, (int Questions, double Accuracy)> PerFamily,
-    int PointingQuestions, double? Pointing, IReadOnlyList<double> PointingPerHop, double PointingChance);
+    int PointingQuestions, double? Pointing, IReadOnlyList<double> PointingPerHop, double PointingChance)
+{
+    /// <summary>The families scored, in <see cref="VqaFamily"/> order.</summary>
+    public IReadOnlyList<VqaFamily> Families => [.. VqaFamilies.All.Where(PerFamily.ContainsKey)];
+}
 
 public static class VqaEvaluation
 {
@@ -31,11 +37,11 @@ public static class VqaEvaluation
 
     public static VqaScores Score(VqaDataset data, IReadOnlyList<VqaQuestion> questions, IReadOnlyList<VqaAnswer> answers)
     {
-        bool Right(int i) => answers[i].Answer == questions[i].Answer;
-        var perFamily = VqaFamilies.All.ToDictionary(f => f, f =>
+        double Credit(int i) => questions[i].Credit(answers[i].Answer);
+        var perFamily = VqaFamilies.In(questions).ToDictionary(f => f, f =>
         {
             var mine = Enumerable.Range(0, questions.Count).Where(i => questions[i].Family == f).ToList();
-            return (mine.Count, mine.Count == 0 ? double.NaN : mine.Count(Right) / (double)mine.Count);
+            return (mine.Count, mine.Average(Credit));
         });
         var about = Enumerable.Range(0, questions.Count).Where(i => questions[i].Target is not null).ToList();
         int hops = answers.Count > 0 ? answers[0].HopMaps.Count : 0;
@@ -47,7 +53,7 @@ public static class VqaEvaluation
             var box = scene.Objects[questions[i].Target!.Value].Box;
             return box.W * box.H / (double)(scene.Width * scene.Height);
         });
-        return new VqaScores(questions.Count, questions.Count == 0 ? double.NaN : Enumerable.Range(0, questions.Count).Count(Right) / (double)questions.Count,
+        return new VqaScores(questions.Count, questions.Count == 0 ? double.NaN : Enumerable.Range(0, questions.Count).Average(Credit),
             perFamily, about.Count, hops > 0 && about.Count > 0 ? perHop[^1] : null, perHop, chance);
     }
 

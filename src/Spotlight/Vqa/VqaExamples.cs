@@ -43,7 +43,8 @@ public sealed class VqaExamples : IDisposable
     {
         IReadOnlyList<VqaQuestion> questions = data.Split(split);
         if (maxQuestions is int max && questions.Count > max) questions = [.. questions.Take(max)];
-        if (questions.Count == 0) throw new SpotlightException($"{data.Directory}: the {split} split has no questions");
+        if (questions.Count == 0)
+            throw new SpotlightException($"{data.Directory}: the {split} split has no questions (splits here: {string.Join(", ", data.Questions.Select(q => q.Split).Distinct())})");
         var imageIds = questions.Select(q => q.ImageId).Distinct().ToList();
         var row = imageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         var images = regionsOf is not null ? regionsOf([.. imageIds.Select(data.ImagePath)]) : Pixels(data, imageIds, preprocessing);

@@ -32,7 +32,8 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
         question = new QuestionEncoder(config);
         if (config.Model == VqaModelKind.CoAttention) coAttention = new CoAttention(config.HiddenDim, config.Hops, config.Heads);
         int stacked = config.Model == VqaModelKind.StackedAttention ? config.Hops : 0;
-        hops = new ModuleList<AttentionHop>([.. Enumerable.Range(0, stacked).Select(_ => new AttentionHop(config.HiddenDim, config.AttentionDim))]);
+        hops = new ModuleList<AttentionHop>([.. Enumerable.Range(0, stacked)
+            .Select(_ => new AttentionHop(config.HiddenDim, config.AttentionDim, config.RelativePositions, config.Counting))]);
         dropout = Dropout(config.Dropout);
         classifier = Linear(config.HiddenDim, config.AnswerCount);
         RegisterComponents();
@@ -42,6 +43,7 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
 
     public VqaConfig Config { get; }
     public int GridSize => encoder is IImageEncoder regions ? regions.GridHeight : Config.Encoder.GridSize;
+    private int GridWidth => encoder is IImageEncoder regions ? regions.GridWidth : Config.Encoder.GridSize;
 
     /// <summary>The encoder module (for loading pretrained weights into it); null for the blind baseline.</summary>
     public Module<Tensor, Tensor>? EncoderModule => encoder;
@@ -74,10 +76,13 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
                 weights.Add(beta);
             }
             else if (hops.Count == 0) u = u + v.mean([1]);                      // the no-attention baseline
+            var positions = Config.RelativePositions && hops.Count > 0 ? AttentionHop.GridPositions(GridSize, GridWidth, v.device) : null;
+            var focus = positions is null ? null : zeros(v.shape[0], 1, 2, device: v.device);   // the first hop looks from the centre
             foreach (var hop in hops)
             {
-                (u, var p) = hop.forward(v, u);
+                (u, var p) = hop.forward(v, u, positions is null ? null : positions.unsqueeze(0) - focus!);   // r (batch, regions, 2)
                 weights.Add(p);
+                if (positions is not null) focus = p.unsqueeze(1).matmul(positions);                     // (batch, 1, 2)
             }
         }
         var attention = weights.Count > 0 ? stack(weights, 1) : zeros(tokens.shape[0], 0, Math.Max(regions.shape[1], 1));

@@ -28,7 +28,7 @@ public static class VqaReport
         VqaScores scores, string title, int examples = 4)
     {
         var items = new List<TokenAttentionItem>();
-        foreach (var family in VqaFamilies.All)
+        foreach (var family in VqaFamilies.In(questions))
             foreach (var i in Enumerable.Range(0, questions.Count).Where(i => questions[i].Family == family).Take(examples))
                 items.Add(Item(ReportImage.FromFile(data.ImagePath(questions[i].ImageId)), questions[i].Question, answers[i], questions[i].Answer)
                     with { Meta = $"[{VqaFamilies.Name(family)}] Q: {questions[i].Question}  A: {answers[i].Answer} ({answers[i].Probability:P0})" });
@@ -38,10 +38,10 @@ public static class VqaReport
     public static string Table(VqaScores s)
     {
         var html = new StringBuilder("<table><tr><th>questions</th><th>overall</th>");
-        foreach (var f in VqaFamilies.All) html.Append($"<th>{VqaFamilies.Name(f)}</th>");
+        foreach (var f in s.Families) html.Append($"<th>{VqaFamilies.Name(f)}</th>");
         html.Append("<th>pointing (last hop)</th><th>chance</th></tr>");
         html.Append($"<tr><td>{s.Questions}</td><td>{s.Accuracy:P1}</td>");
-        foreach (var f in VqaFamilies.All) html.Append($"<td>{s.PerFamily[f].Accuracy:P1}</td>");
+        foreach (var f in s.Families) html.Append($"<td>{s.PerFamily[f].Accuracy:P1}</td>");
         html.Append($"<td>{(s.Pointing is double p ? p.ToString("P1") : "–")}</td><td>{s.PointingChance:P1}</td></tr></table>");
         return html.ToString();
     }

@@ -23,6 +23,7 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
     private readonly VqaDataset data = data;
     private readonly VqaConfig configTemplate = configTemplate;
     private readonly VqaTrainingOptions options = options;
+    private readonly ITrainingObserver<VqaStepReport, VqaValidationReport>? observer = observer;
 
     /// <summary>Trains with the JSONL log and curves PNG beside the model, and an optional display.</summary>
     public static VqaTrainingResult TrainWithLog(VqaDataset data, VqaConfig config, VqaTrainingOptions options, string modelPath,
@@ -98,10 +99,13 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         return all;
     }
 
-    /// <summary>The vocabularies a training split gives: question words (min count 1) and answers in ordinal order.</summary>
-    public static (Vocabulary Questions, List<string> Answers) Vocabularies(IReadOnlyList<VqaQuestion> train) =>
+    /// <summary>
+    /// The vocabularies a training split gives: question words (min count 1) and, in ordinal order, the answers given
+    /// at least <paramref name="minAnswerCount"/> times (VQA v2 models keep the ~3,000 answers seen 9 times or more).
+    /// </summary>
+    public static (Vocabulary Questions, List<string> Answers) Vocabularies(IReadOnlyList<VqaQuestion> train, int minAnswerCount = 1) =>
         (Vocabulary.Build(train.Select(q => CaptionTokenizer.Tokenize(q.Question)), 1),
-         [.. train.Select(q => q.Answer).Distinct().Order(StringComparer.Ordinal)]);
+         [.. train.GroupBy(q => q.Answer, StringComparer.Ordinal).Where(g => g.Count() >= minAnswerCount).Select(g => g.Key).Order(StringComparer.Ordinal)]);
 
     private sealed class Task : ITrainingTask<VqaStepReport, VqaValidationReport>, IDisposable
     {
@@ -117,11 +121,16 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         {
             this.trainer = trainer;
             this.paths = paths;
-            var (vocabulary, answers) = Vocabularies(trainer.data.Split("train"));
+            var (vocabulary, answers) = Vocabularies(trainer.data.Split("train"), trainer.options.MinAnswerCount);
             var config = trainer.configTemplate with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count };
             model = new VqaModel(new VqaNetwork(config), vocabulary, answers);
             var regionsOf = trainer.FrozenRegions(model);
-            train = VqaExamples.Load(trainer.data, "train", vocabulary, model.AnswerIds, model.Preprocessing, regionsOf: regionsOf);
+            // A question whose answer is too rare to be a class teaches nothing the classifier can say: it is left out
+            // of training (validation keeps every question: it scores what a user would see).
+            var answerable = trainer.data.Where(q => q.Split != "train" || model.AnswerIds.ContainsKey(q.Answer));
+            if (answerable.Split("train").Count < trainer.data.Split("train").Count)
+                trainer.observer?.OnMessage($"training on the {answerable.Split("train").Count} of {trainer.data.Split("train").Count} questions whose answer is one of the {answers.Count} seen at least {trainer.options.MinAnswerCount} times");
+            train = VqaExamples.Load(answerable, "train", vocabulary, model.AnswerIds, model.Preprocessing, regionsOf: regionsOf);
             validation = VqaExamples.Load(trainer.data, "val", vocabulary, model.AnswerIds, model.Preprocessing, trainer.options.ValidationQuestions, regionsOf);
             // A frozen encoder's parameters are not the optimizer's.
             optimizer = optim.Adam(model.Network.parameters().Where(p => p.requires_grad), trainer.options.LearningRate);

@@ -13,11 +13,15 @@ public sealed record VqaTrainingOptions(
     /// <summary>A folder where the frozen encoder's region features are kept between runs (the captioner's feature cache).</summary>
     public string? FeatureCache { get; init; }
 
+    /// <summary>Answers given fewer times than this in training are not classes (1: every answer; VQA v2: 9).</summary>
+    public int MinAnswerCount { get; init; } = 1;
+
     public void Validate()
     {
         if (Epochs <= 0) throw new SpotlightException($"--epochs must be positive, got {Epochs}");
         if (BatchImages <= 0) throw new SpotlightException($"--batch-size must be positive, got {BatchImages}");
         if (!(LearningRate > 0)) throw new SpotlightException($"--lr must be positive, got {LearningRate}");
+        if (MinAnswerCount < 1) throw new SpotlightException($"--min-answer-count must be at least 1, got {MinAnswerCount}");
         if (ValidationQuestions <= 0) throw new SpotlightException($"validation needs at least one question, got {ValidationQuestions}");
         if (!(GradientClipNorm > 0)) throw new SpotlightException($"the gradient clip norm must be positive, got {GradientClipNorm}");
     }

@@ -5,34 +5,45 @@ using Spotlight.IO;
 namespace Spotlight.Vqa.Data;
 
 /// <summary>
-/// A synthetic VQA set on disk (questions.json + objects.json + images/): the questions with their scenes, so every
-/// answer and reference can be checked against the objects and attention scored against their boxes.
+/// A VQA set on disk: a synthetic one (questions.json + objects.json + images/: the questions with their scenes, so
+/// every answer and reference can be checked against the objects and attention scored against their boxes), or a
+/// folder in the VQA v2 layout (<see cref="VqaV2Dataset"/>: no scenes; answers scored against the human answers).
 /// </summary>
 public sealed class VqaDataset
 {
-    private VqaDataset(string directory, IReadOnlyDictionary<string, SyntheticScene> scenes, IReadOnlyList<VqaQuestion> questions)
+    private VqaDataset(string directory, IReadOnlyDictionary<string, SyntheticScene> scenes, IReadOnlyDictionary<string, string> imageFiles,
+        IReadOnlyList<VqaQuestion> questions)
     {
         Directory = directory;
         Scenes = scenes;
+        ImageFiles = imageFiles;
         Questions = questions;
     }
 
     public string Directory { get; }
+
+    /// <summary>Every synthetic image's objects; empty for VQA v2.</summary>
     public IReadOnlyDictionary<string, SyntheticScene> Scenes { get; }
     public IReadOnlyList<VqaQuestion> Questions { get; }
+    private IReadOnlyDictionary<string, string> ImageFiles { get; }
 
     public IReadOnlyList<VqaQuestion> Split(string split) => [.. Questions.Where(q => q.Split == split)];
 
-    /// <summary>The same scenes with only the questions that match (e.g. one family).</summary>
-    public VqaDataset Where(Func<VqaQuestion, bool> keep) => new(Directory, Scenes, [.. Questions.Where(keep)]);
+    /// <summary>The same images with only the questions that match (e.g. one family).</summary>
+    public VqaDataset Where(Func<VqaQuestion, bool> keep) => new(Directory, Scenes, ImageFiles, [.. Questions.Where(keep)]);
 
-    public string ImagePath(string imageId) => Path.Combine(Directory, SyntheticDataset.ImagesDir, Scenes[imageId].FileName);
+    public string ImagePath(string imageId) => ImageFiles[imageId];
 
+    /// <summary>A synthetic set (a folder with questions.json), else a folder in the VQA v2 layout.</summary>
     public static VqaDataset Load(string directory)
     {
         if (!System.IO.Directory.Exists(directory)) throw new SpotlightException($"{directory}: no such directory");
         string file = Path.Combine(directory, VqaSynthetic.QuestionsFile);
-        if (!File.Exists(file)) throw new SpotlightException($"{directory}: no {VqaSynthetic.QuestionsFile} (make one with `spotlight vqa synth`)");
+        if (!File.Exists(file))
+        {
+            if (VqaV2Dataset.FindSplits(directory).Count > 0) return LoadVqaV2(directory);
+            throw new SpotlightException($"{directory}: no {VqaSynthetic.QuestionsFile} (make one with `spotlight vqa synth`) and no VQA v2 files (*_questions.json with *_annotations.json)");
+        }
         var scenes = SyntheticObjects.Load(directory);
         using var doc = JsonFile.Parse(file);
         var root = doc.RootElement;
@@ -55,6 +66,25 @@ public sealed class VqaDataset
                 JsonFile.String(q, "question", where, file), JsonFile.String(q, "answer", where, file), family,
                 JsonFile.String(q, "template", where, file), refs, target));
         }
-        return new VqaDataset(directory, scenes, questions);
+        var files = scenes.ToDictionary(s => s.Key, s => Path.Combine(directory, SyntheticDataset.ImagesDir, s.Value.FileName), StringComparer.Ordinal);
+        return new VqaDataset(directory, scenes, files, questions);
+    }
+
+    /// <summary>Every split of a VQA v2 folder that has annotations; the label is the annotators' most common answer.</summary>
+    private static VqaDataset LoadVqaV2(string directory)
+    {
+        var questions = new List<VqaQuestion>();
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var split in VqaV2Dataset.FindSplits(directory))
+            foreach (var q in VqaV2Dataset.Load(split.Questions, split.Annotations, split.Images))
+            {
+                if (q.QuestionId is < 0 or > int.MaxValue) throw new SpotlightException($"{split.Questions}: question id {q.QuestionId} is out of range");
+                string image = q.ImageId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                files.TryAdd(image, q.ImagePath);
+                var family = q.AnswerType switch { "yes/no" => VqaFamily.YesNo, "number" => VqaFamily.Number, _ => VqaFamily.Other };
+                questions.Add(new VqaQuestion((int)q.QuestionId, image, split.Split, q.Question, q.MultipleChoiceAnswer ?? VqaV2Dataset.MostCommon(q.Answers),
+                    family, VqaFamilies.Name(family), [], null, q.Answers));
+            }
+        return new VqaDataset(directory, new Dictionary<string, SyntheticScene>(), files, questions);
     }
 }

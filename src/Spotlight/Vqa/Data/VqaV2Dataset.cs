@@ -15,6 +15,37 @@ public sealed record VqaV2Question(long QuestionId, long ImageId, string Questio
 /// </summary>
 public static class VqaV2Dataset
 {
+    /// <summary>One split of a VQA v2 folder: its questions file, annotations file and image folder.</summary>
+    public sealed record SplitFiles(string Split, string Questions, string Annotations, string Images);
+
+    /// <summary>
+    /// The splits of a folder in the official layout: <c>v2_OpenEnded_mscoco_train2014_questions.json</c> with
+    /// <c>v2_mscoco_train2014_annotations.json</c> and the images in <c>train2014/</c>; the split is the part before the
+    /// questions suffix (<c>train2014</c> → train, <c>val2014</c> → val, <c>test…</c> → test). Questions without an
+    /// annotations file (the test sets) are left out: they cannot be scored.
+    /// </summary>
+    public static IReadOnlyList<SplitFiles> FindSplits(string directory)
+    {
+        var splits = new List<SplitFiles>();
+        foreach (var questions in Directory.EnumerateFiles(directory, "*_questions.json").Order(StringComparer.Ordinal))
+        {
+            var stem = Path.GetFileName(questions)[..^"_questions.json".Length];
+            var key = stem[(stem.LastIndexOf('_') + 1)..];
+            var annotations = Directory.EnumerateFiles(directory, $"*_{key}_annotations.json").Concat(Directory.EnumerateFiles(directory, $"{key}_annotations.json")).FirstOrDefault();
+            if (annotations is null) continue;
+            string split = key.StartsWith("train", StringComparison.Ordinal) ? "train"
+                : key.StartsWith("val", StringComparison.Ordinal) ? "val"
+                : key.StartsWith("test", StringComparison.Ordinal) ? "test"
+                : throw new SpotlightException($"{questions}: cannot tell the split from \"{key}\" (expected a name like v2_OpenEnded_mscoco_train2014_questions.json)");
+            splits.Add(new SplitFiles(split, questions, annotations, Path.Combine(directory, key)));
+        }
+        return splits;
+    }
+
+    /// <summary>The answer most annotators gave (the first of those on a tie), when a file has no multiple_choice_answer.</summary>
+    public static string MostCommon(IReadOnlyList<string> answers) =>
+        answers.GroupBy(a => a).OrderByDescending(g => g.Count()).ThenBy(g => answers.ToList().IndexOf(g.Key)).First().Key;
+
     public static IReadOnlyList<VqaV2Question> Load(string questionsFile, string annotationsFile, string imagesDir)
     {
         if (!Directory.Exists(imagesDir)) throw new SpotlightException($"{imagesDir}: no such image folder");
