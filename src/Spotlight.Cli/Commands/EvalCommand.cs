@@ -62,7 +62,11 @@ public static class EvalCommand
                 CommonOptions.Notice($"report: {index}");
             }
             if (parse.GetValue(json)) Console.WriteLine(Spotlight.IO.FiniteJson.Serialize(evaluation.Scores));
-            else AnsiConsole.Write(ScoreTable(evaluation.Scores, $"{title}, {clock.Elapsed.TotalSeconds:F0} s"));
+            else
+            {
+                AnsiConsole.Write(ScoreTable(evaluation.Scores, $"{title}, {clock.Elapsed.TotalSeconds:F0} s"));
+                if (evaluation.Scores.Attributes.Any(a => a.Mentions + a.HumanMentions > 0)) AnsiConsole.Write(AttributeTable(evaluation.Scores.Attributes));
+            }
             return 0;
         }));
         return command;
@@ -120,6 +124,19 @@ public static class EvalCommand
             table.AddRow("repetitions", F(s.Faults.Repetitions));
         }
         table.AddRow("images", s.Images.ToString(CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    public static Table AttributeTable(IReadOnlyList<AttributeAgreement> rows)
+    {
+        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("P1", CultureInfo.InvariantCulture);
+        var table = new Table().Title("gender, colour and number words against the references (all but the first), beside the first reference's")
+            .AddColumn("words").AddColumn(new TableColumn("captions: mentions").RightAligned()).AddColumn(new TableColumn("supported").RightAligned())
+            .AddColumn(new TableColumn("contradicted").RightAligned()).AddColumn(new TableColumn("first reference: mentions").RightAligned())
+            .AddColumn(new TableColumn("supported").RightAligned()).AddColumn(new TableColumn("contradicted").RightAligned());
+        foreach (var a in rows)
+            table.AddRow(a.Kind, a.Mentions.ToString(CultureInfo.InvariantCulture), F(a.Supported), F(a.Contradicted),
+                a.HumanMentions.ToString(CultureInfo.InvariantCulture), F(a.HumanSupported), F(a.HumanContradicted));
         return table;
     }
 

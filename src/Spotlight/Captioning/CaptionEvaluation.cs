@@ -14,6 +14,9 @@ public sealed record CaptionScores(
 {
     /// <summary>Bad endings and repetitions among the generated captions.</summary>
     public CaptionFaults Faults { get; init; } = CaptionFaults.None;
+
+    /// <summary>Gender, colour and number words against the references, beside a held-out reference's (<see cref="AttributeWords"/>).</summary>
+    public IReadOnlyList<AttributeAgreement> Attributes { get; init; } = [];
 }
 
 /// <summary>What <c>spotlight eval</c> produces: the scores and every generated caption.</summary>
@@ -96,6 +99,7 @@ public static class CaptionEvaluation
             metrics.Meteor, metrics.RougeL, metrics.CiderD, grounding, captions.Count)
         {
             Faults = CaptionFaults.Of([.. captions.Select(c => (c.Item2.Tokens, c.Item2.Finished))]),
+            Attributes = withMeteor /* a full evaluation, not training's validation */ ? AttributeWords.Measure(captions.Select(c => (c.Item2.Tokens, c.Item1.Captions))) : [],
         };
         return new CaptionEvaluationReport(scores, captions);
     }
