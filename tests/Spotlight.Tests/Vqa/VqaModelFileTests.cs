@@ -39,6 +39,24 @@ public class VqaModelFileTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
     }
 
     [Fact]
+    public void The_relational_terms_survive_the_file_and_files_made_before_them_load_without_them()
+    {
+        using var dir = new TempDirectory();
+        var (vocabulary, answers) = VqaTrainer.Vocabularies(set.Data.Split("train"));
+        torch.manual_seed(2);
+        var config = VqaConfig.Tiny with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count, RelativePositions = true, Counting = true };
+        using (var model = new VqaModel(new VqaNetwork(config), vocabulary, answers)) model.Save(dir.File("r.spotlight"));
+        using (var loaded = VqaModel.Load(dir.File("r.spotlight")))
+            Assert.True(loaded.Config.RelativePositions && loaded.Config.Counting);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(config, VqaModel.Json))!.AsObject();
+        var names = json.Select(p => p.Key).Where(k => k.Contains("relative", StringComparison.OrdinalIgnoreCase) || k.Contains("counting", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(2, names.Count);
+        foreach (var name in names) json.Remove(name);
+        var old = System.Text.Json.JsonSerializer.Deserialize<VqaConfig>(json.ToJsonString(), VqaModel.Json)!;
+        Assert.False(old.RelativePositions || old.Counting);
+    }
+
+    [Fact]
     public void Another_kind_of_model_file_is_refused_with_one_line()
     {
         using var dir = new TempDirectory();

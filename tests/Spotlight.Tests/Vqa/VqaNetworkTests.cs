@@ -19,15 +19,16 @@ public class VqaNetworkTests
     }
 
     [Theory]
-    [InlineData(VqaModelKind.StackedAttention)]
-    [InlineData(VqaModelKind.NoAttention)]
-    [InlineData(VqaModelKind.Blind)]
-    [InlineData(VqaModelKind.CoAttention)]
-    public void A_batch_answers_exactly_as_one_question_at_a_time(VqaModelKind kind)
+    [InlineData(VqaModelKind.StackedAttention, false)]
+    [InlineData(VqaModelKind.StackedAttention, true)]
+    [InlineData(VqaModelKind.NoAttention, false)]
+    [InlineData(VqaModelKind.Blind, false)]
+    [InlineData(VqaModelKind.CoAttention, false)]
+    public void A_batch_answers_exactly_as_one_question_at_a_time(VqaModelKind kind, bool relativeAndCounting)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
-        using var net = new VqaNetwork(Tiny(kind));
+        using var net = new VqaNetwork(Tiny(kind) with { RelativePositions = relativeAndCounting, Counting = relativeAndCounting });
         net.eval();
         var (images, tokens) = Inputs(2);
         var (logits, attention) = net.forward(images, tokens);
@@ -41,13 +42,14 @@ public class VqaNetworkTests
     }
 
     [Theory]
-    [InlineData(VqaModelKind.StackedAttention, 3)]
-    [InlineData(VqaModelKind.CoAttention, 1)]
-    public void Every_hop_attends_with_weights_that_sum_to_one_over_the_regions(VqaModelKind kind, int maps)
+    [InlineData(VqaModelKind.StackedAttention, 3, false)]
+    [InlineData(VqaModelKind.StackedAttention, 3, true)]
+    [InlineData(VqaModelKind.CoAttention, 1, false)]
+    public void Every_hop_attends_with_weights_that_sum_to_one_over_the_regions(VqaModelKind kind, int maps, bool relativeAndCounting)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(3);
-        using var net = new VqaNetwork(Tiny(kind) with { Hops = 3 });
+        using var net = new VqaNetwork(Tiny(kind) with { Hops = 3, RelativePositions = relativeAndCounting, Counting = relativeAndCounting });
         var (images, tokens) = Inputs(4);
         var (_, attention) = net.forward(images, tokens);
         Assert.Equal(new long[] { 3, maps, 36 }, attention.shape);   // 48 px → a 6×6 grid
@@ -70,5 +72,50 @@ public class VqaNetworkTests
             Assert.Equal(kind == VqaModelKind.Blind, same);
             Assert.Equal(kind switch { VqaModelKind.StackedAttention => 2, VqaModelKind.CoAttention => 1, _ => 0 }, net.forward(images, tokens).Attention.shape[1]);
         }
+    }
+
+    [Fact]
+    public void Grid_positions_are_cell_centres_row_major_in_minus_one_to_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        var p = AttentionHop.GridPositions(2, 3, CPU);
+        float[] expected = [-2f / 3, -0.5f, 0, -0.5f, 2f / 3, -0.5f, -2f / 3, 0.5f, 0, 0.5f, 2f / 3, 0.5f];
+        Assert.Equal(expected, p.data<float>().ToArray(), new FloatComparer(1e-6f));
+    }
+
+    [Fact]
+    public void The_second_hop_sees_positions_relative_to_where_the_first_hop_looked()
+    {
+        // Weights set by hand, image and question switched off: hop 1 scores ≈ 10·x (tanh in its linear range), so it
+        // looks at the rightmost column; hop 2 scores a bump 10·(tanh(20 r + 3) − tanh(20 r − 3)), high only where the
+        // offset r from hop 1's focus is within ±0.15. Relative to the focus that is the rightmost column; measured
+        // from the image centre (absolute positions) it would be the middle ones.
+        using var scope = torch.NewDisposeScope();
+        using var net = new VqaNetwork(Tiny() with { RelativePositions = true });
+        net.eval();
+        var p = net.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        using (torch.no_grad())
+        {
+            foreach (var (name, parameter) in p.Where(x => x.Key.StartsWith("hops.", StringComparison.Ordinal))) parameter.zero_();
+            p["hops.0.offsetProj.weight"][0, 0] = 0.1f;
+            p["hops.0.score.weight"][0, 0] = 100f;
+            p["hops.1.offsetProj.weight"][0, 0] = 20f;
+            p["hops.1.offsetProj.weight"][1, 0] = 20f;
+            p["hops.1.queryProj.bias"][0] = 3f;
+            p["hops.1.queryProj.bias"][1] = -3f;
+            p["hops.1.score.weight"][0, 0] = 10f;
+            p["hops.1.score.weight"][0, 1] = -10f;
+        }
+        var (images, tokens) = Inputs(8);
+        var (_, attention) = net.forward(images, tokens);                    // (3, 2 hops, 36) over a 6×6 grid
+        var columns = attention.view(3, 2, 6, 6).sum(2);                      // (3, 2, 6): each column's share
+        Assert.True(columns[.., 0, 5].min().item<float>() > 0.9, "hop 1 looks at the rightmost column");
+        Assert.True(columns[.., 1, 5].min().item<float>() > 0.9, $"hop 2 looks where hop 1 did: {string.Join(", ", columns[0, 1].data<float>().ToArray().Select(v => v.ToString("F2")))}");
+    }
+
+    private sealed class FloatComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float a, float b) => Math.Abs(a - b) <= tolerance;
+        public int GetHashCode(float value) => 0;
     }
 }
