@@ -16,8 +16,8 @@ public static partial class VqaCommand
         var model = new Option<string>("--model") { Description = "stacked (attention), no-attention, blind or co-attention (MCAN-style; --hops = layers)", DefaultValueFactory = _ => "stacked" };
         model.AcceptOnlyFromAmong("stacked", "no-attention", "blind", "co-attention");
         var hops = new Option<int>("--hops") { Description = "attention hops (K)", DefaultValueFactory = _ => 2 };
-        var relative = new Option<bool>("--relative-positions") { Description = "stacked: each hop also sees where regions lie relative to the previous hop's focus (for \"left of\", \"above\" …)" };
-        var counting = new Option<bool>("--counting") { Description = "stacked: each hop adds a soft count of the regions that match its query (for \"how many\", \"more … than\")" };
+        var relative = new Option<bool>("--relative-positions") { Description = "stacked: each hop also sees where regions lie relative to the previous hop's focus (for \"left of\", \"above\" …); `--relative-positions false` for Yang et al.'s hops", DefaultValueFactory = _ => true };
+        var counting = new Option<bool>("--counting") { Description = "stacked: each hop adds a soft count of the regions that match its query (for \"how many\", \"more … than\"); `--counting false` for Yang et al.'s hops", DefaultValueFactory = _ => true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var minAnswers = new Option<int>("--min-answer-count") { Description = "answers seen fewer times in training are not classes; their questions are left out of training (VQA v2: 9)", DefaultValueFactory = _ => 1 };
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
@@ -45,7 +45,9 @@ public static partial class VqaCommand
             var config = new VqaConfig(Model: parse.GetValue(model) switch
             {
                 "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
-            }, Hops: parse.GetValue(hops), RelativePositions: parse.GetValue(relative), Counting: parse.GetValue(counting));
+            }, Hops: parse.GetValue(hops));
+            if (config.Model == VqaModelKind.StackedAttention)
+                config = config with { RelativePositions = parse.GetValue(relative), Counting = parse.GetValue(counting) };
             if (parse.GetValue(encoderWeights) is { } weights)
             {
                 var description = EncoderWeights.Describe(weights);

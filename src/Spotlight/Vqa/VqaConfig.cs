@@ -30,6 +30,9 @@ public sealed record VqaConfig(
 {
     public static VqaConfig Tiny => new(EmbedDim: 16, HiddenDim: 32, AttentionDim: 16, EncoderChannels: [8, 16, 32, 32]);
 
+    /// <summary>The stacked attention network with both of its terms on: what <c>vqa train</c> and <c>vqa demo</c> make.</summary>
+    public static VqaConfig Stacked => new(RelativePositions: true, Counting: true);
+
     public SmallCnnConfig Encoder => new(ImageSize, EncoderChannels);
 
     /// <summary>The side of the images the network takes: the pretrained encoder's, or the small CNN's.</summary>

@@ -26,7 +26,7 @@ public static class VqaDemo
         var budget = TimeSpan.FromMinutes(options.Minutes) - total.Elapsed - TimeSpan.FromSeconds(40);
         if (budget < TimeSpan.FromSeconds(10)) budget = TimeSpan.FromSeconds(10);
         var modelPath = Path.Combine(options.OutputDirectory, "model.spotlight");
-        var training = VqaTrainer.TrainWithLog(data, new VqaConfig(), new VqaTrainingOptions(Epochs: 100, LearningRate: 2e-3, Seed: options.Seed,
+        var training = VqaTrainer.TrainWithLog(data, VqaConfig.Stacked, new VqaTrainingOptions(Epochs: 100, LearningRate: 2e-3, Seed: options.Seed,
             TimeBudget: budget, ValidationQuestions: 500), modelPath, display: display);
 
         using var model = VqaModel.Load(training.BestModelPath);

@@ -1,3 +1,4 @@
+using Spotlight.Vqa;
 using Spotlight.Tests.Vision;
 
 namespace Spotlight.Tests.Vqa;
@@ -62,5 +63,21 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
         foreach (var family in new[] { "overall", "query_colour", "query_shape", "exist", "count", "compare", "relate" }) Assert.Contains(family, output);
         Assert.Matches(@"pointing \(last hop peak inside the target's box\): [0-9.]+ ?% of \d+ questions; per hop .*; chance [0-9.]+ ?%", output);
         Assert.True(File.Exists(dir.File("page/index.html")));
+    }
+
+    [Fact]
+    public void Train_makes_stacked_models_with_both_relational_terms_unless_told_not_to()
+    {
+        using var dir = new TempDirectory();
+        (bool, bool, VqaModelKind) Train(string name, params string[] extra)
+        {
+            var (code, _, err) = CliHarness.Run(["vqa", "train", "--data", set.Path, "--out", dir.File(name), "--epochs", "1", "--batch-size", "200", .. extra]);
+            Assert.True(code == 0, err);
+            using var model = VqaModel.Load(dir.File(name));
+            return (model.Config.RelativePositions, model.Config.Counting, model.Config.Model);
+        }
+        Assert.Equal((true, true, VqaModelKind.StackedAttention), Train("a.spotlight"));
+        Assert.Equal((false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false", "--counting", "false"));
+        Assert.Equal((false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
     }
 }
