@@ -96,6 +96,8 @@ public static partial class VqaCommand
             Console.WriteLine(scores.Pointing is double p
                 ? $"pointing (last hop peak inside the target's box): {p:P1} of {scores.PointingQuestions} questions; per hop {string.Join(", ", scores.PointingPerHop.Select(h => h.ToString("P1")))}; chance {scores.PointingChance:P1}"
                 : m.Config.AttentionHops == 0 ? "pointing: this model has no attention" : "pointing: no question here is about one object with a box (VQA v2 has no boxes)");
+            foreach (var (family, (questions, perHop)) in scores.PointingPerFamily)
+                Console.WriteLine($"  {VqaFamilies.Name(family)}: {questions} questions, per hop {string.Join(", ", perHop.Select(h => h.ToString("P1")))}");
             if (examplesSet.Questions.Any(q => q.HumanAnswers is not null))
                 Console.WriteLine("accuracy: the official VQA accuracy, min(#annotators who gave the answer / 3, 1) over the ten leave-one-out subsets, per answer type");
             if (parse.GetValue(report) is { } dir)

@@ -13,6 +13,10 @@ namespace Spotlight.Vqa;
 public sealed record VqaScores(int Questions, double Accuracy, IReadOnlyDictionary<VqaFamily, (int Questions, double Accuracy)> PerFamily,
     int PointingQuestions, double? Pointing, IReadOnlyList<double> PointingPerHop, double PointingChance)
 {
+    /// <summary>Per family with questions about one object: how many, and each hop's pointing accuracy.</summary>
+    public IReadOnlyDictionary<VqaFamily, (int Questions, IReadOnlyList<double> PerHop)> PointingPerFamily { get; init; } =
+        new Dictionary<VqaFamily, (int, IReadOnlyList<double>)>();
+
     /// <summary>The families scored, in <see cref="VqaFamily"/> order.</summary>
     public IReadOnlyList<VqaFamily> Families => [.. VqaFamilies.All.Where(PerFamily.ContainsKey)];
 }
@@ -45,8 +49,11 @@ public static class VqaEvaluation
         });
         var about = Enumerable.Range(0, questions.Count).Where(i => questions[i].Target is not null).ToList();
         int hops = answers.Count > 0 ? answers[0].HopMaps.Count : 0;
-        var perHop = Enumerable.Range(0, hops).Select(h => about.Count == 0 ? double.NaN
-            : about.Count(i => PeakInside(data, questions[i], answers[i].HopMaps[h], answers[i].GridSize)) / (double)about.Count).ToList();
+        List<double> PerHop(List<int> subset) => [.. Enumerable.Range(0, hops).Select(h => subset.Count == 0 ? double.NaN
+            : subset.Count(i => PeakInside(data, questions[i], answers[i].HopMaps[h], answers[i].GridSize)) / (double)subset.Count)];
+        var perHop = PerHop(about);
+        var pointingPerFamily = hops == 0 ? [] : about.GroupBy(i => questions[i].Family).OrderBy(g => g.Key)
+            .ToDictionary(g => g.Key, g => (g.Count(), (IReadOnlyList<double>)PerHop([.. g])));
         double chance = about.Count == 0 ? double.NaN : about.Average(i =>
         {
             var scene = data.Scenes[questions[i].ImageId];
@@ -54,7 +61,7 @@ public static class VqaEvaluation
             return box.W * box.H / (double)(scene.Width * scene.Height);
         });
         return new VqaScores(questions.Count, questions.Count == 0 ? double.NaN : Enumerable.Range(0, questions.Count).Average(Credit),
-            perFamily, about.Count, hops > 0 && about.Count > 0 ? perHop[^1] : null, perHop, chance);
+            perFamily, about.Count, hops > 0 && about.Count > 0 ? perHop[^1] : null, perHop, chance) { PointingPerFamily = pointingPerFamily };
     }
 
     /// <summary>Whether the centre of the map's highest cell lies inside the target object's box (in the scene's pixels).</summary>
