@@ -38,6 +38,10 @@ public sealed class AttentionHop : Module<Tensor, Tensor, Tensor?, (Tensor Query
         {
             gate = Linear(attentionDim, 1);
             countProj = Linear(1, hiddenDim, hasBias: false);
+            // n starts near half the number of regions (32 on an 8×8 grid): with a default-initialised W_C that alone
+            // put logits in the tens (a first loss of 37 against ln(answers) ≈ 3). Starting at zero, the count enters
+            // the query only as training finds it useful.
+            using (no_grad()) init.zeros_(countProj.weight);
         }
         RegisterComponents();
     }

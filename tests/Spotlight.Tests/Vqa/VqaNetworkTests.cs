@@ -30,6 +30,8 @@ public class VqaNetworkTests
         torch.manual_seed(1);
         using var net = new VqaNetwork(Tiny(kind) with { RelativePositions = relativeAndCounting, Counting = relativeAndCounting });
         net.eval();
+        using (torch.no_grad())   // W_C starts at zero; give the count a say
+            foreach (var (_, p) in net.named_parameters().Where(p => p.name.Contains("countProj"))) p.normal_();
         var (images, tokens) = Inputs(2);
         var (logits, attention) = net.forward(images, tokens);
         int[] lengths = [4, 2, 3];
@@ -111,6 +113,45 @@ public class VqaNetworkTests
         var columns = attention.view(3, 2, 6, 6).sum(2);                      // (3, 2, 6): each column's share
         Assert.True(columns[.., 0, 5].min().item<float>() > 0.9, "hop 1 looks at the rightmost column");
         Assert.True(columns[.., 1, 5].min().item<float>() > 0.9, $"hop 2 looks where hop 1 did: {string.Join(", ", columns[0, 1].data<float>().ToArray().Select(v => v.ToString("F2")))}");
+    }
+
+    [Fact]
+    public void The_count_term_tells_two_matching_regions_from_four_where_the_softmax_cannot()
+    {
+        // Regions whose first feature is 1 match; the softmax spreads over them equally, so two or four of them attend
+        // to the same average. The gate σ(20·h − 10) is ≈ 1 on a match and ≈ 0 elsewhere, and W_C writes n into the
+        // query's second feature.
+        using var scope = torch.NewDisposeScope();
+        Tensor Regions(int matching)
+        {
+            var r = zeros(1, 8, 4);
+            r[0, ..matching, 0] = 1f;
+            return r;
+        }
+        (Tensor A, Tensor B) Refined(bool counting)
+        {
+            using var hop = new AttentionHop(4, 2, counting: counting);
+            var p = hop.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+            using (torch.no_grad())
+            {
+                foreach (var parameter in p.Values) parameter.zero_();
+                p["imageProj.weight"][0, 0] = 5f;
+                p["score.weight"][0, 0] = 10f;
+                if (counting)
+                {
+                    p["gate.weight"][0, 0] = 20f;
+                    p["gate.bias"][0] = -10f;
+                    p["countProj.weight"][1, 0] = 1f;
+                }
+            }
+            var query = zeros(1, 4);
+            return (hop.forward(Regions(2), query, null).Query, hop.forward(Regions(4), query, null).Query);
+        }
+        var (plainTwo, plainFour) = Refined(counting: false);
+        Assert.True(plainTwo.allclose(plainFour, atol: 1e-4), "without the count, two and four matches attend alike");
+        var (two, four) = Refined(counting: true);
+        Assert.Equal(2f, two[0, 1].item<float>(), 0.01f);
+        Assert.Equal(4f, four[0, 1].item<float>(), 0.01f);
     }
 
     private sealed class FloatComparer(float tolerance) : IEqualityComparer<float>
