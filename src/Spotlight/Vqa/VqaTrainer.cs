@@ -39,6 +39,7 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             Epochs = options.Epochs, CheckpointEvery = options.CheckpointEvery, TimeBudget = options.TimeBudget,
             StopAfterSteps = options.StopAfterSteps, Seed = options.Seed, EarlyStopPatience = options.EarlyStopPatience,
             Schedule = new LearningRateSchedule(options.LearningRate, ScheduleKind.Plateau, options.WarmupSteps),
+            PlateauPatience = options.PlateauPatience,
         };
         Task? task = null;
         try

@@ -13,6 +13,9 @@ public sealed record VqaTrainingOptions(
     /// <summary>A folder where the frozen encoder's region features are kept between runs (the captioner's feature cache).</summary>
     public string? FeatureCache { get; init; }
 
+    /// <summary>Halve the rate after this many validations without a better accuracy.</summary>
+    public int PlateauPatience { get; init; } = 2;
+
     /// <summary>Answers given fewer times than this in training are not classes (1: every answer; VQA v2: 9).</summary>
     public int MinAnswerCount { get; init; } = 1;
 

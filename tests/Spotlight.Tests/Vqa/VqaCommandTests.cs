@@ -66,7 +66,7 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
     }
 
     [Fact]
-    public void Train_makes_stacked_models_with_both_relational_terms_unless_told_not_to()
+    public void Train_makes_stacked_models_with_relative_positions_unless_told_not_to_and_counts_when_asked()
     {
         using var dir = new TempDirectory();
         (bool, bool, VqaModelKind) Train(string name, params string[] extra)
@@ -76,8 +76,9 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
             using var model = VqaModel.Load(dir.File(name));
             return (model.Config.RelativePositions, model.Config.Counting, model.Config.Model);
         }
-        Assert.Equal((true, true, VqaModelKind.StackedAttention), Train("a.spotlight"));
-        Assert.Equal((false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false", "--counting", "false"));
+        Assert.Equal((true, false, VqaModelKind.StackedAttention), Train("a.spotlight"));
+        Assert.Equal((false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false"));
+        Assert.Equal((true, true, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
         Assert.Equal((false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
     }
 }
