@@ -73,7 +73,7 @@ public static partial class VqaCommand
     {
         var model = new Argument<string>("MODEL") { Description = "a VQA .spotlight file" };
         var data = new Option<string>("--data") { Description = DataDescription, Required = true };
-        var split = new Option<string>("--split") { DefaultValueFactory = _ => "test" };
+        var split = new Option<string?>("--split") { Description = "the split to score (default: test; VQA v2: val)" };
         var report = new Option<string?>("--report") { Description = "folder for index.html: scores and examples with each hop's attention" };
         var examples = new Option<int>("--examples") { Description = "examples per family on the report page", DefaultValueFactory = _ => 4 };
         var threads = CommonOptions.Threads();
@@ -85,8 +85,11 @@ public static partial class VqaCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             using var m = VqaModel.Load(parse.GetValue(model)!);
-            var set = VqaDataset.Load(parse.GetValue(data)!);
-            using var examplesSet = VqaExamples.Load(set, parse.GetValue(split)!, m.QuestionVocabulary, m.AnswerIds, m.Preprocessing);
+            string splitName = parse.GetValue(split) ?? VqaDataset.DefaultEvaluationSplit(parse.GetValue(data)!);
+            var set = VqaDataset.Load(parse.GetValue(data)!, splitName);
+            // A frozen encoder's split is held as regions, computed once per image, not as pixels.
+            using var examplesSet = VqaExamples.Load(set, splitName, m.QuestionVocabulary, m.AnswerIds, m.Preprocessing,
+                regionsOf: m.Config.Pretrained is null ? null : m.EncodeFiles);
             var answers = VqaEvaluation.Run(m, examplesSet);
             var scores = VqaEvaluation.Score(set, examplesSet.Questions, answers);
             var table = new Table().AddColumn("family").AddColumn("questions").AddColumn("accuracy");
@@ -101,7 +104,7 @@ public static partial class VqaCommand
             if (examplesSet.Questions.Any(q => q.HumanAnswers is not null))
                 Console.WriteLine("accuracy: the official VQA accuracy, min(#annotators who gave the answer / 3, 1) over the ten leave-one-out subsets, per answer type");
             if (parse.GetValue(report) is { } dir)
-                Console.WriteLine($"report: {VqaReport.Write(dir, set, examplesSet.Questions, answers, scores, $"VQA: {Path.GetFileName(parse.GetValue(model))} on {parse.GetValue(split)}", parse.GetValue(examples))}");
+                Console.WriteLine($"report: {VqaReport.Write(dir, set, examplesSet.Questions, answers, scores, $"VQA: {Path.GetFileName(parse.GetValue(model))} on {splitName}", parse.GetValue(examples))}");
             return 0;
         }));
         return command;

@@ -21,8 +21,11 @@ public sealed record VqaConfig(
     int MaxQuestionWords = 24,
     // Stacked attention only (see AttentionHop): each hop also sees where regions lie relative to the previous hop's
     // focus, and adds a soft count of matching regions to the query. Off in Yang et al.'s network and in files made
-    // before them, so those load as they were.
-    bool RelativePositions = false, bool Counting = false,
+    // before them, so those load as they were; left out of the JSON when off, so checkpoints made before them resume.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    bool RelativePositions = false,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    bool Counting = false,
     // Set: a pretrained encoder (kept frozen) replaces the small CNN. Left out of the JSON when null, so the configs of
     // models and checkpoints made before it read exactly as they did.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -59,12 +59,15 @@ public sealed class VqaExamples : IDisposable
 
     private static Tensor Pixels(VqaDataset data, IReadOnlyList<string> imageIds, ImagePreprocessing preprocessing)
     {
-        var pixels = new float[imageIds.Count * 3 * preprocessing.Size * preprocessing.Size];
+        long count = (long)imageIds.Count * 3 * preprocessing.Size * preprocessing.Size;
+        if (count > Array.MaxLength)
+            throw new SpotlightException($"{data.Directory}: {imageIds.Count} images of {preprocessing.Size}×{preprocessing.Size} pixels are too many to hold at once (use a frozen pretrained encoder, whose regions are held instead, or fewer questions)");
+        var pixels = new float[count];
         int stride = 3 * preprocessing.Size * preprocessing.Size;
         Parallel.For(0, imageIds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
         {
             var rgb = ImagePipeline.LoadAndCrop(data.ImagePath(imageIds[i]), preprocessing);
-            ImagePipeline.Normalize(rgb, preprocessing, pixels.AsSpan(i * stride, stride));
+            ImagePipeline.Normalize(rgb, preprocessing, pixels.AsSpan(i * stride, stride));   // i * stride < Array.MaxLength
         });
         return tensor(pixels, [imageIds.Count, 3, preprocessing.Size, preprocessing.Size]);
     }

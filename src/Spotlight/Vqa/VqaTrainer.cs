@@ -74,7 +74,7 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         var cache = options.FeatureCache is null ? null : new FeatureCache(options.FeatureCache, pretrained, checksum, m => observer?.OnMessage(m));
         return paths =>
         {
-            if (cache is null) return EncodeInMemory(model, paths);
+            if (cache is null) return model.EncodeFiles(paths);
             var warnings = new List<string>();
             var set = cache.Get(paths, model.Preprocessing, model.EncodeImages, warnings, (done, total) => observer?.OnMessage($"features: {done}/{total} images ({cache.Identity})"));
             if (set.Kept.Length != paths.Count)
@@ -84,20 +84,6 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             }
             using (set) return set.Features.to_type(ScalarType.Float32);
         };
-    }
-
-    private static Tensor EncodeInMemory(VqaModel model, IReadOnlyList<string> paths)
-    {
-        var parts = new List<Tensor>();
-        foreach (var chunk in paths.Chunk(32))
-        {
-            using var scope = torch.NewDisposeScope();
-            var images = torch.stack(chunk.Select(p => ImageTensor.Load(p, model.Preprocessing)).ToArray());
-            parts.Add(model.EncodeImages(images).MoveToOuterDisposeScope());
-        }
-        var all = torch.cat(parts, 0);
-        foreach (var part in parts) part.Dispose();
-        return all;
     }
 
     /// <summary>

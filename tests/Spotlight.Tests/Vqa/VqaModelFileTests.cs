@@ -54,6 +54,9 @@ public class VqaModelFileTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
         foreach (var name in names) json.Remove(name);
         var old = System.Text.Json.JsonSerializer.Deserialize<VqaConfig>(json.ToJsonString(), VqaModel.Json)!;
         Assert.False(old.RelativePositions || old.Counting);
+        // Off, they are not written at all: a checkpoint's config entry reads as before, so older runs resume.
+        var plain = System.Text.Json.JsonSerializer.Serialize(config with { RelativePositions = false, Counting = false }, VqaModel.Json);
+        Assert.Equal(json.ToJsonString(), System.Text.Json.Nodes.JsonNode.Parse(plain)!.ToJsonString());
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public class VqaV2TrainingTests(VqaSetFixture set) : IClassFixture<VqaSetFixture
     {
         using var dir = new TempDirectory();
         WriteVqaV2(set.Data, dir.Path);
+        // VQA v1's files in the same folder (here unreadable): with v2's present they are not read.
+        File.WriteAllText(dir.File("OpenEnded_mscoco_val2014_questions.json"), "not json");
+        File.WriteAllText(dir.File("mscoco_val2014_annotations.json"), "not json");
         var data = VqaDataset.Load(dir.Path);
         Assert.Empty(data.Scenes);
         Assert.Equal(set.Data.Split("train").Select(q => (q.Id, q.Question, q.Answer)), data.Split("train").Select(q => (q.Id, q.Question, q.Answer)));
@@ -76,9 +79,13 @@ public class VqaV2TrainingTests(VqaSetFixture set) : IClassFixture<VqaSetFixture
         Assert.Contains($"{scores.Accuracy:P1}", output);
         Assert.Contains("yes/no", output);
         Assert.Contains("no question here is about one object", output);
-        (code, _, err) = CliHarness.Run("vqa", "eval", result.BestModelPath, "--data", dir.Path);
+        // VQA v2 has no scored test split: eval defaults to val there, and says which splits exist when asked for test.
+        var (code2, output2, err2) = CliHarness.Run("vqa", "eval", result.BestModelPath, "--data", dir.Path);
+        Assert.True(code2 == 0, err2);
+        Assert.Contains($"{scores.Accuracy:P1}", output2);
+        (code, _, err) = CliHarness.Run("vqa", "eval", result.BestModelPath, "--data", dir.Path, "--split", "test");
         Assert.Equal(1, code);
-        Assert.Contains("the test split has no questions (splits here: train, val)", err);
+        Assert.Contains("no test split with annotations (splits here: train, val)", err);
     }
 
     [Fact]

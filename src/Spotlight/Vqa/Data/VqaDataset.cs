@@ -34,14 +34,20 @@ public sealed class VqaDataset
 
     public string ImagePath(string imageId) => ImageFiles[imageId];
 
+    /// <summary>Where a folder is scored by default: the synthetic test split, or VQA v2's val (its test sets have no answers).</summary>
+    public static string DefaultEvaluationSplit(string directory) =>
+        System.IO.Directory.Exists(directory) && !File.Exists(Path.Combine(directory, VqaSynthetic.QuestionsFile))
+        && VqaV2Dataset.FindSplits(directory).Count > 0 ? "val" : "test";
+
     /// <summary>A synthetic set (a folder with questions.json), else a folder in the VQA v2 layout.</summary>
-    public static VqaDataset Load(string directory)
+    /// <param name="onlySplit">VQA v2: read only this split's files (its train annotations alone are ~330 MB)</param>
+    public static VqaDataset Load(string directory, string? onlySplit = null)
     {
         if (!System.IO.Directory.Exists(directory)) throw new SpotlightException($"{directory}: no such directory");
         string file = Path.Combine(directory, VqaSynthetic.QuestionsFile);
         if (!File.Exists(file))
         {
-            if (VqaV2Dataset.FindSplits(directory).Count > 0) return LoadVqaV2(directory);
+            if (VqaV2Dataset.FindSplits(directory).Count > 0) return LoadVqaV2(directory, onlySplit);
             throw new SpotlightException($"{directory}: no {VqaSynthetic.QuestionsFile} (make one with `spotlight vqa synth`) and no VQA v2 files (*_questions.json with *_annotations.json)");
         }
         var scenes = SyntheticObjects.Load(directory);
@@ -71,11 +77,14 @@ public sealed class VqaDataset
     }
 
     /// <summary>Every split of a VQA v2 folder that has annotations; the label is the annotators' most common answer.</summary>
-    private static VqaDataset LoadVqaV2(string directory)
+    private static VqaDataset LoadVqaV2(string directory, string? onlySplit)
     {
         var questions = new List<VqaQuestion>();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var split in VqaV2Dataset.FindSplits(directory))
+        var splits = VqaV2Dataset.FindSplits(directory);
+        if (onlySplit is not null && splits.All(s => s.Split != onlySplit))
+            throw new SpotlightException($"{directory}: no {onlySplit} split with annotations (splits here: {string.Join(", ", splits.Select(s => s.Split).Distinct())})");
+        foreach (var split in splits.Where(s => onlySplit is null || s.Split == onlySplit))
             foreach (var q in VqaV2Dataset.Load(split.Questions, split.Annotations, split.Images))
             {
                 if (q.QuestionId is < 0 or > int.MaxValue) throw new SpotlightException($"{split.Questions}: question id {q.QuestionId} is out of range");

@@ -27,11 +27,16 @@ public static class VqaV2Dataset
     public static IReadOnlyList<SplitFiles> FindSplits(string directory)
     {
         var splits = new List<SplitFiles>();
-        foreach (var questions in Directory.EnumerateFiles(directory, "*_questions.json").Order(StringComparer.Ordinal))
+        // VQA v1's files (OpenEnded_…, MultipleChoice_…, mscoco_…_annotations.json) share the folder layout: when v2's
+        // are there, only they count, so one split never pairs v2 questions with v1 answers or appears twice.
+        var all = Directory.EnumerateFiles(directory, "*_questions.json").Order(StringComparer.Ordinal).ToList();
+        bool v2 = all.Any(f => Path.GetFileName(f).StartsWith("v2_", StringComparison.Ordinal));
+        foreach (var questions in all.Where(f => !v2 || Path.GetFileName(f).StartsWith("v2_", StringComparison.Ordinal)))
         {
             var stem = Path.GetFileName(questions)[..^"_questions.json".Length];
             var key = stem[(stem.LastIndexOf('_') + 1)..];
-            var annotations = Directory.EnumerateFiles(directory, $"*_{key}_annotations.json").Concat(Directory.EnumerateFiles(directory, $"{key}_annotations.json")).FirstOrDefault();
+            var annotations = Directory.EnumerateFiles(directory, $"*_{key}_annotations.json").Concat(Directory.EnumerateFiles(directory, $"{key}_annotations.json"))
+                .Order(StringComparer.Ordinal).OrderByDescending(f => v2 && Path.GetFileName(f).StartsWith("v2_", StringComparison.Ordinal)).FirstOrDefault();
             if (annotations is null) continue;
             string split = key.StartsWith("train", StringComparison.Ordinal) ? "train"
                 : key.StartsWith("val", StringComparison.Ordinal) ? "val"
