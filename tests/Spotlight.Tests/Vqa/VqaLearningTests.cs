@@ -4,6 +4,14 @@ using Spotlight.Vqa.Data;
 
 namespace Spotlight.Tests.Vqa;
 
+/// <summary>Learning within a few seconds from a seed: nothing may draw from libtorch's global generator beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class VqaRngCollection
+{
+    public const string Name = "VQA learning (global torch RNG)";
+}
+
+[Collection(VqaRngCollection.Name)]
 public class VqaLearningTests
 {
     [Fact]
@@ -18,6 +26,7 @@ public class VqaLearningTests
         var config = VqaConfig.Tiny with { ImageSize = 48 };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var seeing = new VqaTrainer(data, config, options).Train(dir.File("san.spotlight"));
+        // Seen at 88.5 % once while other test classes drew from the global generator in parallel; alone it is seeded.
         Assert.True(seeing.BestAccuracy >= 0.95, $"stacked attention: {seeing.BestAccuracy:P1} in {clock.Elapsed.TotalSeconds:F0} s");
         var blind = new VqaTrainer(data, config with { Model = VqaModelKind.Blind }, options).Train(dir.File("blind.spotlight"));
         var val = data.Split("val");
