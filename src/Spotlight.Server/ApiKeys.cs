@@ -56,8 +56,8 @@ public sealed class ApiKeys
 
 /// <summary>
 /// With API keys configured, every Spotlight route needs one except those marked <see cref="PublicRoute"/> (the probes
-/// and the page's own files) (so
-/// orchestrators and browsers can load them); the rest get 401 problem+json with <c>WWW-Authenticate: Bearer</c>.
+/// and the page's own files, so orchestrators and browsers can load them); the rest get 401 problem+json with
+/// <c>WWW-Authenticate: Bearer</c>.
 /// An endpoint filter on Spotlight's routes rather than a middleware, so routes of an app that hosts Spotlight keep
 /// their own rules, whatever the order of its middleware.
 /// </summary>

@@ -41,9 +41,6 @@ public sealed record VqaConfig(
 
     public SmallCnnConfig Encoder => new(ImageSize, EncoderChannels);
 
-    /// <summary>The side of the images the network takes: the pretrained encoder's, or the small CNN's.</summary>
-    public int InputSize => Pretrained?.ImageSize ?? ImageSize;
-
     /// <summary>Attention hops the model makes: none for the baselines.</summary>
     public int AttentionHops => Model switch { VqaModelKind.StackedAttention => Hops, VqaModelKind.CoAttention => 1, _ => 0 };
 

@@ -108,15 +108,17 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
         {
             this.trainer = trainer;
             this.paths = paths;
-            var (vocabulary, answers) = Vocabularies(trainer.data.Split("train"), trainer.options.MinAnswerCount);
+            var trainQuestions = trainer.data.Split("train");
+            var (vocabulary, answers) = Vocabularies(trainQuestions, trainer.options.MinAnswerCount);
             var config = trainer.configTemplate with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count };
             model = new VqaModel(new VqaNetwork(config), vocabulary, answers);
             var regionsOf = trainer.FrozenRegions(model);
             // A question whose answer is too rare to be a class teaches nothing the classifier can say: it is left out
             // of training (validation keeps every question: it scores what a user would see).
             var answerable = trainer.data.Where(q => q.Split != "train" || model.AnswerIds.ContainsKey(q.Answer));
-            if (answerable.Split("train").Count < trainer.data.Split("train").Count)
-                trainer.observer?.OnMessage($"training on the {answerable.Split("train").Count} of {trainer.data.Split("train").Count} questions whose answer is one of the {answers.Count} seen at least {trainer.options.MinAnswerCount} times");
+            int kept = trainQuestions.Count(q => model.AnswerIds.ContainsKey(q.Answer));
+            if (kept < trainQuestions.Count)
+                trainer.observer?.OnMessage($"training on the {kept} of {trainQuestions.Count} questions whose answer is one of the {answers.Count} seen at least {trainer.options.MinAnswerCount} times");
             train = VqaExamples.Load(answerable, "train", vocabulary, model.AnswerIds, model.Preprocessing, regionsOf: regionsOf);
             validation = VqaExamples.Load(trainer.data, "val", vocabulary, model.AnswerIds, model.Preprocessing, trainer.options.ValidationQuestions, regionsOf);
             // A frozen encoder's parameters are not the optimizer's.

@@ -49,7 +49,7 @@ public static class VqaV2Dataset
 
     /// <summary>The answer most annotators gave (the first of those on a tie), when a file has no multiple_choice_answer.</summary>
     public static string MostCommon(IReadOnlyList<string> answers) =>
-        answers.GroupBy(a => a).OrderByDescending(g => g.Count()).ThenBy(g => answers.ToList().IndexOf(g.Key)).First().Key;
+        answers.GroupBy(a => a).MaxBy(g => g.Count())!.Key;   // groups come in order of first appearance; MaxBy keeps the first
 
     public static IReadOnlyList<VqaV2Question> Load(string questionsFile, string annotationsFile, string imagesDir)
     {
