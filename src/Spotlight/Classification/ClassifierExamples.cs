@@ -13,16 +13,7 @@ public sealed class ClassifierExamples
     {
         Items = items;
         this.preprocessing = preprocessing;
-        images = new RgbImage[items.Count];
-        try
-        {
-            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(4, Environment.ProcessorCount) },
-                i => images[i] = ImagePipeline.LoadAndCrop(items[i].Path, preprocessing));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SpotlightException) is SpotlightException first)
-        {
-            throw first;   // one line naming the unreadable file, not a stack trace
-        }
+        images = ImagePipeline.LoadAndCropAll([.. items.Select(i => i.Path)], preprocessing, Math.Min(4, Environment.ProcessorCount));
     }
 
     public IReadOnlyList<LabelledImage> Items { get; }

@@ -44,9 +44,7 @@ public sealed class InpaintingImages
         if (maxImages > 0 && files.Count > maxImages) files = files.Take(maxImages).ToList();
         if (files.Count == 0) throw new SpotlightException($"{directory}: no {split} images ({string.Join(", ", Extensions)})");
         var preprocessing = new ImagePreprocessing(size);
-        var images = new RgbImage[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            i => images[i] = ImagePipeline.LoadAndCrop(files[i], preprocessing));
+        var images = ImagePipeline.LoadAndCropAll(files, preprocessing);
         return new InpaintingImages(directory, images, files.Select(Path.GetFileName).ToList()!);
     }
 

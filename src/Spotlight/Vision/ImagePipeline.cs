@@ -9,6 +9,25 @@ namespace Spotlight.Vision;
 /// </summary>
 public static class ImagePipeline
 {
+    /// <summary>
+    /// <see cref="LoadAndCrop(string, ImagePreprocessing, ImageLimits?)"/> for many files, <paramref name="parallelism"/>
+    /// at a time; an unreadable file is its one-line error, not an AggregateException around it.
+    /// </summary>
+    public static RgbImage[] LoadAndCropAll(IReadOnlyList<string> paths, ImagePreprocessing preprocessing, int parallelism = 2)
+    {
+        var images = new RgbImage[paths.Count];
+        try
+        {
+            Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                i => images[i] = LoadAndCrop(paths[i], preprocessing));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SpotlightException) is SpotlightException first)
+        {
+            throw first;
+        }
+        return images;
+    }
+
     /// <summary>Decodes a file (JPEG/WebP at a reduced scale when much larger than needed) and resizes and crops it.</summary>
     public static RgbImage LoadAndCrop(string path, ImagePreprocessing preprocessing, ImageLimits? limits = null)
     {

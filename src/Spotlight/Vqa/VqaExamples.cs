@@ -64,11 +64,9 @@ public sealed class VqaExamples : IDisposable
             throw new SpotlightException($"{data.Directory}: {imageIds.Count} images of {preprocessing.Size}×{preprocessing.Size} pixels are too many to hold at once (use a frozen pretrained encoder, whose regions are held instead, or fewer questions)");
         var pixels = new float[count];
         int stride = 3 * preprocessing.Size * preprocessing.Size;
-        Parallel.For(0, imageIds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
-        {
-            var rgb = ImagePipeline.LoadAndCrop(data.ImagePath(imageIds[i]), preprocessing);
-            ImagePipeline.Normalize(rgb, preprocessing, pixels.AsSpan(i * stride, stride));   // i * stride < Array.MaxLength
-        });
+        var images = ImagePipeline.LoadAndCropAll([.. imageIds.Select(data.ImagePath)], preprocessing);
+        for (int i = 0; i < images.Length; i++)
+            ImagePipeline.Normalize(images[i], preprocessing, pixels.AsSpan(i * stride, stride));   // i * stride < Array.MaxLength
         return tensor(pixels, [imageIds.Count, 3, preprocessing.Size, preprocessing.Size]);
     }
 

@@ -81,4 +81,20 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
         Assert.Equal((true, true, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
         Assert.Equal((false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
     }
+
+    [Fact]
+    public void Eval_over_a_set_with_a_corrupt_image_fails_with_one_line_naming_it()
+    {
+        using var dir = new TempDirectory();
+        Spotlight.Vqa.Data.VqaSynthetic.Generate(new Spotlight.Vqa.Data.VqaSynthConfig(Train: 4, Val: 2, Test: 6, Size: 64, Seed: 3), dir.File("set"));
+        var data = Spotlight.Vqa.Data.VqaDataset.Load(dir.File("set"));
+        var broken = data.ImagePath(data.Split("test")[0].ImageId);
+        File.WriteAllText(broken, "not an image");
+        // Images are decoded in parallel: the error must be the file's own line, not an AggregateException's trace.
+        var (code, _, err) = CliHarness.Run("vqa", "eval", ModelFile(dir), "--data", dir.File("set"));
+        Assert.Equal(1, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.StartsWith("error: ", err);
+        Assert.Contains(Path.GetFileName(broken), err);
+    }
 }
