@@ -26,6 +26,11 @@ public sealed record VqaConfig(
     bool RelativePositions = false,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     bool Counting = false,
+    // Stacked attention only: the classifier reads v_Q + ṽ_K, the question and the last hop's glimpse, instead of the
+    // refined query v_Q + Σ_k ṽ_k. Then what the answer is read from is where the last hop looked, so its map explains
+    // the answer; with the sum, a two-hop network answers from whichever hop found the object (docs/vqa.md).
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    bool AnswerFromLastHop = false,
     // Set: a pretrained encoder (kept frozen) replaces the small CNN. Left out of the JSON when null, so the configs of
     // models and checkpoints made before it read exactly as they did.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
@@ -53,8 +58,8 @@ public sealed record VqaConfig(
         if (Model == VqaModelKind.CoAttention && (Heads < 1 || HiddenDim % Heads != 0))
             throw new SpotlightException($"co-attention heads ({Heads}) must divide the hidden size ({HiddenDim})");
         if (Dropout is < 0 or >= 1) throw new SpotlightException($"dropout must be in [0, 1), got {Dropout}");
-        if ((RelativePositions || Counting) && Model != VqaModelKind.StackedAttention)
-            throw new SpotlightException("relative positions and counting are terms of the stacked attention hops; the other models have none");
+        if ((RelativePositions || Counting || AnswerFromLastHop) && Model != VqaModelKind.StackedAttention)
+            throw new SpotlightException("relative positions, counting and answering from the last hop belong to the stacked attention hops; the other models have none");
         if (MaxQuestionWords < 1) throw new SpotlightException($"the question length limit must be positive, got {MaxQuestionWords}");
         if (Pretrained is not null)
         {

@@ -78,12 +78,15 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
             else if (hops.Count == 0) u = u + v.mean([1]);                      // the no-attention baseline
             var positions = Config.RelativePositions && hops.Count > 0 ? AttentionHop.GridPositions(GridSize, GridWidth, v.device) : null;
             var focus = positions is null ? null : zeros(v.shape[0], 1, 2, device: v.device);   // the first hop looks from the centre
+            var (question, previous) = (u, u);
             foreach (var hop in hops)
             {
+                previous = u;
                 (u, var p) = hop.forward(v, u, positions is null ? null : positions.unsqueeze(0) - focus!);   // r (batch, regions, 2)
                 weights.Add(p);
                 if (positions is not null) focus = p.unsqueeze(1).matmul(positions);                     // (batch, 1, 2)
             }
+            if (Config.AnswerFromLastHop && hops.Count > 0) u = question + (u - previous);              // v_Q + ṽ_K
         }
         var attention = weights.Count > 0 ? stack(weights, 1) : zeros(tokens.shape[0], 0, Math.Max(regions.shape[1], 1));
         return (classifier.forward(dropout.forward(u)), attention);

@@ -69,17 +69,18 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
     public void Train_makes_stacked_models_with_relative_positions_unless_told_not_to_and_counts_when_asked()
     {
         using var dir = new TempDirectory();
-        (bool, bool, VqaModelKind) Train(string name, params string[] extra)
+        (bool, bool, bool, VqaModelKind) Train(string name, params string[] extra)
         {
             var (code, _, err) = CliHarness.Run(["vqa", "train", "--data", set.Path, "--out", dir.File(name), "--epochs", "1", "--batch-size", "200", .. extra]);
             Assert.True(code == 0, err);
             using var model = VqaModel.Load(dir.File(name));
-            return (model.Config.RelativePositions, model.Config.Counting, model.Config.Model);
+            return (model.Config.RelativePositions, model.Config.Counting, model.Config.AnswerFromLastHop, model.Config.Model);
         }
-        Assert.Equal((true, false, VqaModelKind.StackedAttention), Train("a.spotlight"));
-        Assert.Equal((false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false"));
-        Assert.Equal((true, true, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
-        Assert.Equal((false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
+        Assert.Equal((true, false, false, VqaModelKind.StackedAttention), Train("a.spotlight"));
+        Assert.Equal((false, false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false"));
+        Assert.Equal((true, true, false, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
+        Assert.Equal((true, false, true, VqaModelKind.StackedAttention), Train("e.spotlight", "--answer-from-last-hop"));
+        Assert.Equal((false, false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
     }
 
     [Fact]

@@ -44,18 +44,18 @@ public class VqaModelFileTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
         using var dir = new TempDirectory();
         var (vocabulary, answers) = VqaTrainer.Vocabularies(set.Data.Split("train"));
         torch.manual_seed(2);
-        var config = VqaConfig.Tiny with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count, RelativePositions = true, Counting = true };
+        var config = VqaConfig.Tiny with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count, RelativePositions = true, Counting = true, AnswerFromLastHop = true };
         using (var model = new VqaModel(new VqaNetwork(config), vocabulary, answers)) model.Save(dir.File("r.spotlight"));
         using (var loaded = VqaModel.Load(dir.File("r.spotlight")))
-            Assert.True(loaded.Config.RelativePositions && loaded.Config.Counting);
+            Assert.True(loaded.Config.RelativePositions && loaded.Config.Counting && loaded.Config.AnswerFromLastHop);
         var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(config, VqaModel.Json))!.AsObject();
-        var names = json.Select(p => p.Key).Where(k => k.Contains("relative", StringComparison.OrdinalIgnoreCase) || k.Contains("counting", StringComparison.OrdinalIgnoreCase)).ToList();
-        Assert.Equal(2, names.Count);
+        var names = json.Select(p => p.Key).Where(k => k.Contains("relative", StringComparison.OrdinalIgnoreCase) || k.Contains("counting", StringComparison.OrdinalIgnoreCase) || k.Contains("last", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(3, names.Count);
         foreach (var name in names) json.Remove(name);
         var old = System.Text.Json.JsonSerializer.Deserialize<VqaConfig>(json.ToJsonString(), VqaModel.Json)!;
-        Assert.False(old.RelativePositions || old.Counting);
+        Assert.False(old.RelativePositions || old.Counting || old.AnswerFromLastHop);
         // Off, they are not written at all: a checkpoint's config entry reads as before, so older runs resume.
-        var plain = System.Text.Json.JsonSerializer.Serialize(config with { RelativePositions = false, Counting = false }, VqaModel.Json);
+        var plain = System.Text.Json.JsonSerializer.Serialize(config with { RelativePositions = false, Counting = false, AnswerFromLastHop = false }, VqaModel.Json);
         Assert.Equal(json.ToJsonString(), System.Text.Json.Nodes.JsonNode.Parse(plain)!.ToJsonString());
     }
 

@@ -28,7 +28,7 @@ public class VqaNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
-        using var net = new VqaNetwork(Tiny(kind) with { RelativePositions = relativeAndCounting, Counting = relativeAndCounting });
+        using var net = new VqaNetwork(Tiny(kind) with { RelativePositions = relativeAndCounting, Counting = relativeAndCounting, AnswerFromLastHop = relativeAndCounting });
         net.eval();
         var (images, tokens) = Inputs(2);
         var (logits, attention) = net.forward(images, tokens);
@@ -111,6 +111,35 @@ public class VqaNetworkTests
         var columns = attention.view(3, 2, 6, 6).sum(2);                      // (3, 2, 6): each column's share
         Assert.True(columns[.., 0, 5].min().item<float>() > 0.9, "hop 1 looks at the rightmost column");
         Assert.True(columns[.., 1, 5].min().item<float>() > 0.9, $"hop 2 looks where hop 1 did: {string.Join(", ", columns[0, 1].data<float>().ToArray().Select(v => v.ToString("F2")))}");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Answering_from_the_last_hop_leaves_out_what_earlier_hops_saw(bool fromLastHop)
+    {
+        // The last hop's parameters are zeroed, so it looks at every region equally whatever hop 1 did: its glimpse is
+        // the mean region. Answering from the question and that glimpse, the answer cannot depend on hop 1 at all;
+        // answering from the refined query (Yang et al.), it carries hop 1's glimpse and does.
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(9);
+        using var net = new VqaNetwork(Tiny() with { RelativePositions = true, AnswerFromLastHop = fromLastHop });
+        net.eval();
+        var p = net.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        var (images, tokens) = Inputs(10);
+        Tensor Logits()
+        {
+            var (logits, attention) = net.forward(images, tokens);
+            Assert.True(attention[.., 1].allclose(full_like(attention[.., 1], 1.0 / 36), atol: 1e-6), "the last hop looks everywhere alike");
+            return logits;
+        }
+        using (torch.no_grad())
+            foreach (var (name, parameter) in p.Where(x => x.Key.StartsWith("hops.1.", StringComparison.Ordinal))) parameter.zero_();
+        var before = Logits();
+        using (torch.no_grad())
+            foreach (var (name, parameter) in p.Where(x => x.Key.StartsWith("hops.0.", StringComparison.Ordinal))) parameter.normal_(0, 2);
+        var after = Logits();
+        Assert.Equal(fromLastHop, before.allclose(after, atol: 1e-5));
     }
 
     [Fact]
