@@ -18,7 +18,7 @@ public static partial class VqaCommand
         var hops = new Option<int>("--hops") { Description = "attention hops (K)", DefaultValueFactory = _ => 2 };
         var relative = new Option<bool>("--relative-positions") { Description = "stacked: each hop also sees where regions lie relative to the previous hop's focus (for \"left of\", \"above\" …); `--relative-positions false` for Yang et al.'s hops", DefaultValueFactory = _ => true };
         var counting = new Option<bool>("--counting") { Description = "stacked: each hop adds a soft count of the regions that match its query (for \"how many\", \"more … than\"; off by default: it measured no gain)" };
-        var lastHop = new Option<bool>("--answer-from-last-hop") { Description = "stacked: the answer is read from the question and the last hop's glimpse only, so the last hop's map shows what the answer came from" };
+        var lastHop = new Option<bool>("--answer-from-last-hop") { Description = "stacked: the answer is read from the question and the last hop's glimpse only, so the last hop's map shows what the answer came from; `--answer-from-last-hop false` reads Yang et al.'s refined query (the sum of every hop's glimpse)", DefaultValueFactory = _ => true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
         var minAnswers = new Option<int>("--min-answer-count") { Description = "answers seen fewer times in training are not classes; their questions are left out of training (VQA v2: 9)", DefaultValueFactory = _ => 1 };
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };

@@ -40,9 +40,10 @@ public sealed record VqaConfig(
 
     /// <summary>
     /// What <c>vqa train</c> and <c>vqa demo</c> make: the stacked attention network with relative positions (relate
-    /// 65 % → 82 % in 30 minutes); counting stays off, as it measured no gain (docs/vqa.md).
+    /// 65 % → 82 % in 30 minutes) that answers from its last hop (last-hop pointing 70 % → 87 %, overall 93.8 % →
+    /// 97.9 %); counting stays off, as it measured no gain (docs/vqa.md).
     /// </summary>
-    public static VqaConfig Stacked => new(RelativePositions: true);
+    public static VqaConfig Stacked => new(RelativePositions: true, AnswerFromLastHop: true);
 
     public SmallCnnConfig Encoder => new(ImageSize, EncoderChannels);
 

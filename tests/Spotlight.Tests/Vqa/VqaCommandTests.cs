@@ -66,7 +66,7 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
     }
 
     [Fact]
-    public void Train_makes_stacked_models_with_relative_positions_unless_told_not_to_and_counts_when_asked()
+    public void Train_makes_stacked_models_with_relative_positions_answering_from_the_last_hop_unless_told_not_to_and_counts_when_asked()
     {
         using var dir = new TempDirectory();
         (bool, bool, bool, VqaModelKind) Train(string name, params string[] extra)
@@ -76,10 +76,10 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
             using var model = VqaModel.Load(dir.File(name));
             return (model.Config.RelativePositions, model.Config.Counting, model.Config.AnswerFromLastHop, model.Config.Model);
         }
-        Assert.Equal((true, false, false, VqaModelKind.StackedAttention), Train("a.spotlight"));
-        Assert.Equal((false, false, false, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false"));
-        Assert.Equal((true, true, false, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
-        Assert.Equal((true, false, true, VqaModelKind.StackedAttention), Train("e.spotlight", "--answer-from-last-hop"));
+        Assert.Equal((true, false, true, VqaModelKind.StackedAttention), Train("a.spotlight"));
+        Assert.Equal((false, false, true, VqaModelKind.StackedAttention), Train("b.spotlight", "--relative-positions", "false"));
+        Assert.Equal((true, true, true, VqaModelKind.StackedAttention), Train("d.spotlight", "--counting"));
+        Assert.Equal((true, false, false, VqaModelKind.StackedAttention), Train("e.spotlight", "--answer-from-last-hop", "false"));
         Assert.Equal((false, false, false, VqaModelKind.NoAttention), Train("c.spotlight", "--model", "no-attention"));
     }
 
