@@ -61,11 +61,31 @@ public readonly record struct Validated<TValidation>(TValidation? Report, double
 /// <summary>The check most tasks make of a checkpoint's entries before resuming.</summary>
 public static class CheckpointEntries
 {
-    /// <summary>Every expected entry must be in the checkpoint with the same text; the first that is not is one line.</summary>
+    /// <summary>
+    /// Every expected entry must be in the checkpoint with the same text; the first that is not is one line, which names
+    /// the fields that differ when the entry is a JSON object (a config), so a user sees which option to change.
+    /// </summary>
     public static void RequireSame(string path, IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> saved)
     {
         foreach (var (name, value) in expected)
             if (!saved.TryGetValue(name, out var text) || text != value)
-                throw new SpotlightException($"{path}: checkpoint does not fit this run (its {name.Replace('_', ' ')} differs)");
+                throw new SpotlightException($"{path}: checkpoint does not fit this run (its {name.Replace('_', ' ')} differs{FieldsThatDiffer(text, value)})");
+    }
+
+    private static string FieldsThatDiffer(string? saved, string expected)
+    {
+        JsonObject? a = null, b = null;
+        try { a = saved is null ? null : JsonNode.Parse(saved) as JsonObject; b = JsonNode.Parse(expected) as JsonObject; }
+        catch (JsonException) { }
+        if (a is null || b is null) return "";
+        static string Show(JsonNode? node)
+        {
+            var text = node?.ToJsonString() ?? "not set";
+            return text.Length > 40 ? text[..37] + "..." : text;
+        }
+        var fields = a.Select(p => p.Key).Union(b.Select(p => p.Key))
+            .Where(key => !JsonNode.DeepEquals(a[key], b[key]))
+            .Select(key => $"{key}: checkpoint {Show(a[key])}, this run {Show(b[key])}").ToList();
+        return fields.Count == 0 ? "" : ": " + string.Join("; ", fields.Take(3)) + (fields.Count > 3 ? $"; {fields.Count - 3} more" : "");
     }
 }

@@ -7,7 +7,8 @@ namespace Spotlight.Vqa;
 
 /// <summary>
 /// The VQA network: the small CNN's region grid, projected to the question's width (v_I = tanh(W f_I + b)), the
-/// question vector, K attention hops (<see cref="AttentionHop"/>), and a classifier over the answers (Yang et al. 2016).
+/// question vector, K attention hops (<see cref="AttentionHop"/>), and a classifier over the answers (Yang et al. 2016),
+/// which reads the refined query or, with <see cref="VqaConfig.AnswerFromLastHop"/>, the question and the last glimpse.
 /// The baselines take the same path with the hops replaced: mean of the regions (<c>NoAttention</c>) or nothing (<c>Blind</c>).
 /// </summary>
 public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor Attention)>
@@ -78,7 +79,7 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
             else if (hops.Count == 0) u = u + v.mean([1]);                      // the no-attention baseline
             var positions = Config.RelativePositions && hops.Count > 0 ? AttentionHop.GridPositions(GridSize, GridWidth, v.device) : null;
             var focus = positions is null ? null : zeros(v.shape[0], 1, 2, device: v.device);   // the first hop looks from the centre
-            var (question, previous) = (u, u);
+            var (vQ, previous) = (u, u);
             foreach (var hop in hops)
             {
                 previous = u;
@@ -86,7 +87,8 @@ public sealed class VqaNetwork : Module<Tensor, Tensor, (Tensor Logits, Tensor A
                 weights.Add(p);
                 if (positions is not null) focus = p.unsqueeze(1).matmul(positions);                     // (batch, 1, 2)
             }
-            if (Config.AnswerFromLastHop && hops.Count > 0) u = question + (u - previous);              // v_Q + ṽ_K
+            // v_Q + ṽ_K (+ W_C n_K with counting); one hop reads the same either way
+            if (Config.AnswerFromLastHop && hops.Count > 1) u = vQ + (u - previous);
         }
         var attention = weights.Count > 0 ? stack(weights, 1) : zeros(tokens.shape[0], 0, Math.Max(regions.shape[1], 1));
         return (classifier.forward(dropout.forward(u)), attention);

@@ -127,6 +127,7 @@ public class VqaNetworkTests
         net.eval();
         var p = net.named_parameters().ToDictionary(x => x.name, x => x.parameter);
         var (images, tokens) = Inputs(10);
+        images = images[..1].expand(3, -1, -1, -1);   // one image, three questions
         Tensor Logits()
         {
             var (logits, attention) = net.forward(images, tokens);
@@ -140,6 +141,8 @@ public class VqaNetworkTests
             foreach (var (name, parameter) in p.Where(x => x.Key.StartsWith("hops.0.", StringComparison.Ordinal))) parameter.normal_(0, 2);
         var after = Logits();
         Assert.Equal(fromLastHop, before.allclose(after, atol: 1e-5));
+        // The question still counts: one image, three questions, three answers.
+        Assert.False(after[0].allclose(after[1], atol: 1e-4) || after[1].allclose(after[2], atol: 1e-4), "the answer reads the question too");
     }
 
     [Fact]
