@@ -20,6 +20,7 @@ public static partial class VqaCommand
         var counting = new Option<bool>("--counting") { Description = "stacked: each hop adds a soft count of the regions that match its query (for \"how many\", \"more … than\"; off by default: it measured no gain)" };
         var lastHop = new Option<bool>("--answer-from-last-hop") { Description = "stacked: the answer is read from the question and the last hop's glimpse only, so the last hop's map shows what the answer came from; `--answer-from-last-hop false` reads Yang et al.'s refined query (the sum of every hop's glimpse)", DefaultValueFactory = _ => true };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
+        var patience = new Option<int>("--plateau-patience") { Description = "halve the learning rate after this many validations without a better accuracy", DefaultValueFactory = _ => new VqaTrainingOptions().PlateauPatience };
         var minAnswers = new Option<int>("--min-answer-count") { Description = "answers seen fewer times in training are not classes; their questions are left out of training (VQA v2: 9)", DefaultValueFactory = _ => 1 };
         var family = new Option<string?>("--family") { Description = "train on one question family only (e.g. query_colour)" };
         var run = new TrainingOptions("best model (validation accuracy); .last.spotlight, .checkpoint, .log.jsonl, .curves.png go beside it",
@@ -30,7 +31,7 @@ public static partial class VqaCommand
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a stacked attention network (or a baseline) on a synthetic VQA set or VQA v2; --batch-size counts images, each with all its questions.")
         {
-            data, model, hops, relative, counting, lastHop, epochs, family, minAnswers, encoderWeights, imageSize, cache, threads,
+            data, model, hops, relative, counting, lastHop, epochs, patience, family, minAnswers, encoderWeights, imageSize, cache, threads,
         };
         run.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -60,6 +61,7 @@ public static partial class VqaCommand
                 LearningRate: settings.LearningRate, Seed: settings.Seed, TimeBudget: settings.TimeBudget)
             {
                 EncoderWeights = parse.GetValue(encoderWeights), FeatureCache = parse.GetValue(cache), MinAnswerCount = parse.GetValue(minAnswers),
+                PlateauPatience = parse.GetValue(patience),
             };
             AnsiConsole.MarkupLine($"training a {Markup.Escape(parse.GetValue(model)!)} model on {set.Split("train").Count} questions, validating on {Math.Min(set.Split("val").Count, options.ValidationQuestions)}");
             var result = TrainingProgress.Run<VqaStepReport, VqaValidationReport, VqaTrainingResult>(options.Epochs, display =>

@@ -5,8 +5,12 @@ using Spotlight.Vqa.Data;
 
 namespace Spotlight.Vqa;
 
-/// <summary>Settings of <c>spotlight vqa demo</c>: the whole VQA pipeline, offline, on synthetic scenes.</summary>
-public sealed record VqaDemoOptions(string OutputDirectory, double Minutes = 5.5, int TrainScenes = 3000, int ValidationScenes = 200,
+/// <summary>
+/// Settings of <c>spotlight vqa demo</c>: the whole VQA pipeline, offline, on synthetic scenes. 10,000 training scenes
+/// though it sees each only a few times: against 3,000, pointing 62.5 % → 77.0 % and accuracy 80.7 % → 81.9 % in the
+/// same five minutes (one thread each, docs/vqa.md).
+/// </summary>
+public sealed record VqaDemoOptions(string OutputDirectory, double Minutes = 5.5, int TrainScenes = 10000, int ValidationScenes = 200,
     int TestScenes = 500, long Seed = 1, int ExamplesPerFamily = 3);
 
 public sealed record VqaDemoResult(VqaScores Test, VqaTrainingResult Training, TimeSpan Total, string ModelPath, string ReportPath);

@@ -27,5 +27,6 @@ public sealed record VqaTrainingOptions(
         if (MinAnswerCount < 1) throw new SpotlightException($"--min-answer-count must be at least 1, got {MinAnswerCount}");
         if (ValidationQuestions <= 0) throw new SpotlightException($"validation needs at least one question, got {ValidationQuestions}");
         if (!(GradientClipNorm > 0)) throw new SpotlightException($"the gradient clip norm must be positive, got {GradientClipNorm}");
+        if (PlateauPatience < 1) throw new SpotlightException($"--plateau-patience must be at least 1, got {PlateauPatience}");
     }
 }

@@ -86,6 +86,17 @@ public class VqaCommandTests(VqaSetFixture set) : IClassFixture<VqaSetFixture>
     }
 
     [Fact]
+    public void Train_takes_a_plateau_patience_and_refuses_one_below_1_with_one_line()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, err) = CliHarness.Run("vqa", "train", "--data", set.Path, "--out", dir.File("p.spotlight"), "--epochs", "1", "--batch-size", "200", "--plateau-patience", "0");
+        Assert.Equal(1, code);
+        Assert.Equal("error: --plateau-patience must be at least 1, got 0", err.Trim());
+        Assert.False(File.Exists(dir.File("p.spotlight")), output);
+        Assert.Equal(0, CliHarness.Run("vqa", "train", "--data", set.Path, "--out", dir.File("q.spotlight"), "--epochs", "1", "--batch-size", "200", "--plateau-patience", "6").Code);
+    }
+
+    [Fact]
     public void Eval_over_a_set_with_a_corrupt_image_fails_with_one_line_naming_it()
     {
         using var dir = new TempDirectory();
