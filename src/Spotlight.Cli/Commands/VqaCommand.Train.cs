@@ -49,7 +49,7 @@ public static partial class VqaCommand
                 "blind" => VqaModelKind.Blind, "no-attention" => VqaModelKind.NoAttention, "co-attention" => VqaModelKind.CoAttention, _ => VqaModelKind.StackedAttention,
             }, Hops: parse.GetValue(hops));
             if (config.Model == VqaModelKind.StackedAttention)
-                config = config with { RelativePositions = parse.GetValue(relative), Counting = parse.GetValue(counting), AnswerFromLastHop = parse.GetValue(lastHop) && parse.GetValue(hops) > 1 };
+                config = config with { RelativePositions = parse.GetValue(relative), Counting = parse.GetValue(counting), AnswerFromLastHop = parse.GetValue(lastHop) };
             if (parse.GetValue(encoderWeights) is { } weights)
             {
                 var description = EncoderWeights.Describe(weights);

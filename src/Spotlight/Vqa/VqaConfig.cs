@@ -27,8 +27,9 @@ public sealed record VqaConfig(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     bool Counting = false,
     // Stacked attention only: the classifier reads v_Q + ṽ_K, the question and the last hop's glimpse (with counting,
-    // also the last hop's count term W_C n_K), instead of the refined query v_Q + Σ_k ṽ_k. Then what the answer is read from is where the last hop looked, so its map explains
-    // the answer; with the sum, a two-hop network answers from whichever hop found the object (docs/vqa.md).
+    // also the last hop's count term W_C n_K), instead of the refined query v_Q + Σ_k ṽ_k. The answer then comes from
+    // where the last hop looked, so its map explains the answer; with the sum, a two-hop network answers from whichever
+    // hop found the object (docs/vqa.md).
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     bool AnswerFromLastHop = false,
     // Set: a pretrained encoder (kept frozen) replaces the small CNN. Left out of the JSON when null, so the configs of

@@ -110,7 +110,12 @@ public sealed class VqaTrainer(VqaDataset data, VqaConfig configTemplate, VqaTra
             this.paths = paths;
             var trainQuestions = trainer.data.Split("train");
             var (vocabulary, answers) = Vocabularies(trainQuestions, trainer.options.MinAnswerCount);
-            var config = trainer.configTemplate with { QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count };
+            // One hop reads the same either way: recorded as off, its checkpoints resume runs made before the option.
+            var config = trainer.configTemplate with
+            {
+                QuestionVocabSize = vocabulary.Count, AnswerCount = answers.Count,
+                AnswerFromLastHop = trainer.configTemplate.AnswerFromLastHop && trainer.configTemplate.Hops > 1,
+            };
             model = new VqaModel(new VqaNetwork(config), vocabulary, answers);
             var regionsOf = trainer.FrozenRegions(model);
             // A question whose answer is too rare to be a class teaches nothing the classifier can say: it is left out
